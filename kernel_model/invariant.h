@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//
+// The exception every verify() throws.  Models nothing in the kernel (the
+// kernel's nearest relative is BUG_ON/WARN_ON in CONFIG_DEBUG_LIST builds).
+// A message names the invariant from docs/invariants.md and says what was
+// expected and what was found.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace epsim::kern {
+
+class invariant_violation : public std::logic_error {
+public:
+	invariant_violation(const std::string &id, const std::string &what)
+		: std::logic_error(id + " violated: " + what), id_(id) {}
+
+	// The invariant's catalogue id, e.g. "RB4" or "EP7".
+	const std::string &id() const { return id_; }
+
+private:
+	std::string id_;
+};
+
+// Throws invariant_violation(id, what) unless cond holds.
+inline void check_invariant(bool cond, const char *id, const std::string &what)
+{
+	if (!cond)
+		throw invariant_violation(id, what);
+}
+
+} // namespace epsim::kern

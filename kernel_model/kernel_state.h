@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//
+// What the Linux kernel keeps in global variables, gathered in one object
+// per simulated machine so several models can live in one process:
+// the scheduler (`current`, the clock), the file and inode numbering, the
+// user's epoll watch counter and max_user_watches (fs/eventpoll.c
+// eventpoll_init, ep_insert), and the nesting-check state of fs/eventpoll.c
+// (loop_check_gen, inserting_into, tfile_check_list, path_count).
+//
+// It also keeps coverage counters: how often the model went down each of
+// the interesting paths of fs/eventpoll.c and the devices, for tests that
+// must prove they explored them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "kernel_model/sched.h"
+
+namespace epsim::kern {
+
+struct eventpoll;
+struct epitems_head;
+
+// Linux: fs/eventpoll.c EP_MAX_NESTS, PATH_ARR_SIZE, path_limits
+inline constexpr int EP_MAX_NESTS = 4;
+inline constexpr int PATH_ARR_SIZE = 5;
+inline constexpr int path_limits[PATH_ARR_SIZE] = {1000, 500, 100, 50, 10};
+
+// The per-user accounting record (include/linux/sched/user.h).
+struct user_struct {
+	long epoll_watches;	// watches charged to this user (ep->user)
+};
+
+enum coverage_point : unsigned {
+	COV_OVFLIST_DIVERT,	// ep_poll_callback chained an item on ovflist
+	COV_OVFLIST_REQUEUE,	// ep_done_scan moved an ovflist item to rdllist
+	COV_ONESHOT_DISARM,	// ep_send_events disabled a ONESHOT item
+	COV_CALLBACK_DISABLED,	// ep_poll_callback ignored a disarmed item
+	COV_CALLBACK_KEY_FILTERED, // ep_poll_callback ignored a non-matching key
+	COV_ELOOP,		// ep_loop_check refused a cycle or depth
+	COV_EP_MAX_NESTS,	// a depth limit (not a cycle) caused ELOOP
+	COV_REVERSE_PATH_LIMIT,	// reverse_path_check refused a path count
+	COV_EPERM,		// epoll_ctl on a file without ->poll
+	COV_EEXIST,
+	COV_ENOENT,
+	COV_ENOSPC,
+	COV_ET_REARM,		// a callback re-queued an ET item
+	COV_LT_REQUEUE,		// ep_send_events re-queued an LT item at the tail
+	COV_LEFTOVERS,		// ep_done_scan spliced undelivered items back
+	COV_STALE_DROP,		// a queued item re-polled as not ready
+	COV_AUTO_REMOVE,	// eventpoll_release_file removed an item on last close
+	COV_NESTED_WAKE,	// ep_poll_safewake woke an outer epoll
+	COV_PIPE_MERGE,		// a pipe write merged into the last page
+	COV_PIPE_FULL,		// a pipe write found no room (EAGAIN)
+	COV_EVENTFD_LIMIT,	// an eventfd write would pass ULLONG_MAX-1
+	COV_RDHUP,		// a unix socket reported RDHUP
+	COV_HUP,		// a device reported HUP
+	COV_ERR,		// a device reported ERR
+	COV_EXCLUSIVE_WAKE,	// an exclusive hook consumed a wakeup
+	COV_NR
+};
+
+const char *coverage_name(coverage_point p);
+
+struct kernel_state {
+	scheduler *sched = nullptr;		// immutable once set
+	uint64_t next_file_id = 1;			// f_id of the next file
+	unsigned long next_ino = 1000;		// i_ino of the next anonymous inode
+
+	// Linux: fs/eventpoll.c max_user_watches (sysctl fs.epoll.max_user_watches)
+	long max_user_watches = 5491511;
+	user_struct user = {0};			// the simulated process's user
+
+	// Nesting checks, protected by epnested_mutex in the kernel (one
+	// epoll_ctl runs them at a time here).
+	uint64_t loop_check_gen = 0;
+	eventpoll *inserting_into = nullptr;
+	epitems_head *tfile_check_list = nullptr;	// EP_UNACTIVE-terminated
+	int path_count[PATH_ARR_SIZE] = {0};
+
+	std::array<uint64_t, COV_NR> cov{};	// coverage counters
+
+	void hit(coverage_point p) { ++cov[p]; }
+};
+
+} // namespace epsim::kern
+
