@@ -31,6 +31,8 @@
 //   order by ep_done_scan.  That window is the only reason ovflist exists.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <string>
 
 #include "kernel_model/fdtable.h"
@@ -55,9 +57,8 @@ struct epoll_event {
 } __attribute__((packed));
 static_assert(sizeof(epoll_event) == 12);
 
-inline constexpr int EPOLL_CTL_ADD = 1;
-inline constexpr int EPOLL_CTL_DEL = 2;
-inline constexpr int EPOLL_CTL_MOD = 3;
+// EPOLL_CTL_ADD (1), EPOLL_CTL_DEL (2) and EPOLL_CTL_MOD (3) come from
+// <sys/epoll.h>, whose values are the UAPI's.
 
 // Linux: fs/eventpoll.c EP_PRIVATE_BITS, EPOLLINOUT_BITS, EPOLLEXCLUSIVE_OK_BITS
 inline constexpr __poll_t EP_PRIVATE_BITS = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
@@ -138,6 +139,7 @@ int do_epoll_ctl(kernel_state *k, files_struct *files, int epfd, int op, int fd,
 // buffer: the first copy faults (EFAULT).
 struct epoll_user_buffer {
 	epoll_event *base;
+	bool range_ok;	// access_ok(): the range lies in user space
 };
 // timeout_ns < 0: wait forever; 0: do not sleep.
 int do_epoll_wait(kernel_state *k, files_struct *files, int epfd, epoll_user_buffer events,
@@ -169,5 +171,7 @@ void clear_tfile_check_list(kernel_state *k);
 void ep_show_fdinfo(file *f, std::string *out);
 void ep_verify(const eventpoll *ep);
 std::string ep_describe(const eventpoll *ep);
+// "IN|OUT|ET" for an event mask.
+std::string epoll_events_str(__poll_t ev);
 
 } // namespace epsim::kern

@@ -28,6 +28,7 @@ file *alloc_file(kernel_state *k, const file_operations *fop, void *private_data
 	f->i_ino = ino;
 	f->s_dev = s_dev;
 	f->f_ep = nullptr;
+	++k->nr_files;
 	return f;
 }
 
@@ -37,6 +38,7 @@ static void __fput(file *f)
 	eventpoll_release(f);
 	if (f->f_op->release)
 		f->f_op->release(f);
+	--f->f_kernel->nr_files;
 	delete f;
 }
 

@@ -76,8 +76,16 @@ struct kernel_state {
 	// epoll_ctl runs them at a time here).
 	uint64_t loop_check_gen = 0;
 	eventpoll *inserting_into = nullptr;
-	epitems_head *tfile_check_list = nullptr;	// EP_UNACTIVE-terminated
+	bool loop_check_cycle = false;	// this check met inserting_into (coverage only)
+	// Files to run reverse_path_check on; terminated by EP_UNACTIVE_PTR.
+	epitems_head *tfile_check_list = reinterpret_cast<epitems_head *>(~uintptr_t{0});
 	int path_count[PATH_ARR_SIZE] = {0};
+
+	// Live objects, for leak checks (nothing in Linux keeps these).
+	long nr_files = 0;
+	long nr_eventpolls = 0;
+	long nr_epitems = 0;
+	long nr_pwqs = 0;
 
 	std::array<uint64_t, COV_NR> cov{};	// coverage counters
 

@@ -113,7 +113,17 @@ int wait_event_interruptible(scheduler *s, wait_queue_head *wq, bool exclusive, 
 			break;
 		}
 		t->wchan = what;
-		s->schedule_until(KTIME_MAX);
+		try {
+			s->schedule_until(KTIME_MAX);
+		} catch (...) {
+			// The simulator gave up on this task (deadlock): leave no
+			// entry behind on the queue.
+			t->wchan = nullptr;
+			set_current_state(s, TASK_RUNNING);
+			if (!list_empty(&wait.entry))
+				list_del_init(&wait.entry);
+			throw;
+		}
 		t->wchan = nullptr;
 	}
 	set_current_state(s, TASK_RUNNING);

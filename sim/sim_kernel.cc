@@ -1,38 +1,363 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// TEMPORARY: SimKernel under construction; every call fails with ENOSYS.
-#include "sim/kernel.h"
+//
+// epsim::SimKernel: one simulated Linux process over the kernel model.
+// Each member is the system call's entry (the SYSCALL_DEFINE part): it
+// checks and copies user arguments the way the kernel does, calls the
+// model, and turns a negative errno into -1 and errno as libc does.
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
 
 #include <cerrno>
+#include <climits>
+#include <set>
+
+#include "kernel_model/eventpoll.h"
+#include "kernel_model/fdtable.h"
+#include "kernel_model/invariant.h"
+#include "kernel_model/select.h"
+#include "sim/af_unix.h"
+#include "sim/devnull.h"
+#include "sim/eventfd.h"
+#include "sim/kernel.h"
+#include "sim/pipe.h"
+#include "sim/uniproc.h"
 
 namespace epsim {
 
-struct SimKernel::Impl {};
+using namespace epsim::kern;
 
-SimKernel::SimKernel() : impl_(new Impl) {}
-SimKernel::SimKernel(const SimConfig &) : impl_(new Impl) {}
+// The model's picture of user memory: everything below the x86-64
+// TASK_SIZE_MAX is user space (access_ok()), and only a null pointer is
+// unmapped.
+static constexpr uintptr_t TASK_SIZE_MAX = 0x00007ffffffff000ULL;
+
+static bool access_ok(const void *p, size_t size)
+{
+	uintptr_t a = reinterpret_cast<uintptr_t>(p);
+
+	return size <= TASK_SIZE_MAX && a <= TASK_SIZE_MAX - size;
+}
+
+// The libc convention: a negative errno becomes -1 with errno set.
+template <class T> static T sys_ret(T r)
+{
+	if (r < 0) {
+		errno = static_cast<int>(-r);
+		return -1;
+	}
+	return r;
+}
+
+static_assert(sizeof(kern::epoll_event) == sizeof(::epoll_event));
+
+struct SimKernel::Impl {
+	SimConfig config;
+	sim::UniprocScheduler sched;
+	kernel_state k;
+	files_struct files;
+
+	explicit Impl(const SimConfig &c) : config(c)
+	{
+		k.sched = &sched;
+		k.max_user_watches = c.max_user_watches;
+		files.rlimit_nofile = c.rlimit_nofile;
+		// A process starts with stdin, stdout and stderr open.
+		for (int fd = 0; fd < 3; ++fd)
+			install_new_fd(&files, sim::devnull_open(&k, O_RDWR));
+	}
+
+	~Impl() { close_files(&files); }
+
+	// Installs two new files in the two lowest free slots, or none.
+	int install_pair(file *a, file *b, bool cloexec, int out[2])
+	{
+		int fd0 = alloc_fd(&files, 0);
+		int fd1 = fd0 < 0 ? fd0 : alloc_fd(&files, static_cast<unsigned>(fd0) + 1);
+
+		if (fd1 < 0) {
+			if (fd0 >= 0)
+				files.next_fd = std::min(files.next_fd, static_cast<unsigned>(fd0));
+			fput(a);
+			fput(b);
+			return fd1;
+		}
+		fd_install(&files, fd0, a, cloexec);
+		fd_install(&files, fd1, b, cloexec);
+		out[0] = fd0;
+		out[1] = fd1;
+		return 0;
+	}
+};
+
+SimKernel::SimKernel() : SimKernel(SimConfig{}) {}
+SimKernel::SimKernel(const SimConfig &config) : impl_(new Impl(config)) {}
 SimKernel::~SimKernel() = default;
 
-static int nosys() { errno = ENOSYS; return -1; }
+kern::kernel_state &SimKernel::kernel() { return impl_->k; }
+kern::files_struct &SimKernel::files() { return impl_->files; }
+uint64_t SimKernel::now_ns() const { return impl_->sched.ktime_get_ns(); }
 
-int SimKernel::epoll_create(int) { return nosys(); }
-int SimKernel::epoll_create1(int) { return nosys(); }
-int SimKernel::epoll_ctl(int, int, int, struct epoll_event *) { return nosys(); }
-int SimKernel::epoll_wait(int, struct epoll_event *, int, int) { return nosys(); }
-int SimKernel::pipe2(int[2], int) { return nosys(); }
-int SimKernel::eventfd(unsigned int, int) { return nosys(); }
-int SimKernel::socketpair(int, int, int, int[2]) { return nosys(); }
-ssize_t SimKernel::read(int, void *, size_t) { return nosys(); }
-ssize_t SimKernel::write(int, const void *, size_t) { return nosys(); }
-int SimKernel::close(int) { return nosys(); }
-int SimKernel::dup(int) { return nosys(); }
-int SimKernel::dup2(int, int) { return nosys(); }
-int SimKernel::shutdown(int, int) { return nosys(); }
-int SimKernel::poll(struct pollfd *, nfds_t, int) { return nosys(); }
-int SimKernel::select(int, fd_set *, fd_set *, fd_set *, struct timeval *) { return nosys(); }
-std::string SimKernel::fdinfo(int) { nosys(); return {}; }
-int SimKernel::open(const char *, int) { return nosys(); }
-void SimKernel::verify() const {}
-std::string SimKernel::describe(int) const { return {}; }
-uint64_t SimKernel::now_ns() const { return 0; }
+// ---- epoll ----
+
+int SimKernel::epoll_create(int size)
+{
+	if (size <= 0)
+		return sys_ret(-EINVAL);
+	return sys_ret(do_epoll_create(&impl_->k, &impl_->files, 0));
+}
+
+int SimKernel::epoll_create1(int flags)
+{
+	return sys_ret(do_epoll_create(&impl_->k, &impl_->files, flags));
+}
+
+// Linux: fs/eventpoll.c SYSCALL_DEFINE4(epoll_ctl): the event is copied
+// from user space before any fd is looked up, for every op but DEL.
+int SimKernel::epoll_ctl(int epfd, int op, int fd, ::epoll_event *event)
+{
+	kern::epoll_event epds{0, 0};
+
+	if (op != EPOLL_CTL_DEL) {
+		if (!event)
+			return sys_ret(-EFAULT);
+		epds.events = event->events;
+		epds.data = event->data.u64;
+	}
+	return sys_ret(do_epoll_ctl(&impl_->k, &impl_->files, epfd, op, fd,
+				    op != EPOLL_CTL_DEL ? &epds : nullptr));
+}
+
+int SimKernel::epoll_wait(int epfd, ::epoll_event *events, int maxevents, int timeout_ms)
+{
+	epoll_user_buffer ubuf;
+	size_t bytes = maxevents > 0 ? static_cast<size_t>(maxevents) * sizeof(::epoll_event) : 0;
+
+	ubuf.base = reinterpret_cast<kern::epoll_event *>(events);
+	ubuf.range_ok = access_ok(events, bytes);
+	return sys_ret(do_epoll_wait(&impl_->k, &impl_->files, epfd, ubuf, maxevents,
+				     timeout_ms < 0 ? -1 : timeout_ms * 1000000LL));
+}
+
+// ---- devices ----
+
+int SimKernel::pipe2(int pipefd[2], int flags)
+{
+	file *rd, *wr;
+	int ret = sim::create_pipe_files(&impl_->k, flags, &rd, &wr);
+
+	if (ret < 0)
+		return sys_ret(ret);
+	if (!pipefd) {
+		fput(rd);
+		fput(wr);
+		return sys_ret(-EFAULT);
+	}
+	return sys_ret(impl_->install_pair(rd, wr, flags & O_CLOEXEC, pipefd));
+}
+
+int SimKernel::eventfd(unsigned int initval, int flags)
+{
+	file *f;
+	int ret = sim::eventfd_create(&impl_->k, initval, flags, &f);
+
+	if (ret < 0)
+		return sys_ret(ret);
+	return sys_ret(install_new_fd(&impl_->files, f, flags & EFD_CLOEXEC));
+}
+
+int SimKernel::socketpair(int domain, int type, int protocol, int sv[2])
+{
+	file *socks[2];
+	int ret = sim::unix_socketpair(&impl_->k, domain, type, protocol, socks);
+
+	if (ret < 0)
+		return sys_ret(ret);
+	if (!sv) {
+		fput(socks[0]);
+		fput(socks[1]);
+		return sys_ret(-EFAULT);
+	}
+	return sys_ret(impl_->install_pair(socks[0], socks[1], type & SOCK_CLOEXEC, sv));
+}
+
+int SimKernel::open(const char *path, int flags)
+{
+	if (!path)
+		return sys_ret(-EFAULT);
+	if (std::string(path) != "/dev/null")
+		return sys_ret(-ENOENT);
+	return sys_ret(install_new_fd(&impl_->files, sim::devnull_open(&impl_->k, flags),
+				      flags & O_CLOEXEC));
+}
+
+// ---- read / write ----
+
+// Linux: fs/read_write.c MAX_RW_COUNT
+static constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
+
+// Linux: fs/read_write.c vfs_read.  The call holds a file reference while
+// it runs, so a concurrent close cannot free the file under it.
+ssize_t SimKernel::read(int fd, void *buf, size_t count)
+{
+	file *f = fdget(&impl_->files, fd);
+	ssize_t ret;
+
+	if (!f || !(f->f_mode & FMODE_READ))
+		return sys_ret<ssize_t>(-EBADF);
+	if (!f->f_op->read)
+		return sys_ret<ssize_t>(-EINVAL);
+	if (count && (!buf || !access_ok(buf, count)))
+		return sys_ret<ssize_t>(-EFAULT);
+	get_file(f);
+	try {
+		ret = f->f_op->read(f, buf, std::min(count, MAX_RW_COUNT));
+	} catch (...) {
+		fput(f);
+		throw;
+	}
+	fput(f);
+	return sys_ret(ret);
+}
+
+// Linux: fs/read_write.c vfs_write
+ssize_t SimKernel::write(int fd, const void *buf, size_t count)
+{
+	file *f = fdget(&impl_->files, fd);
+	ssize_t ret;
+
+	if (!f || !(f->f_mode & FMODE_WRITE))
+		return sys_ret<ssize_t>(-EBADF);
+	if (!f->f_op->write)
+		return sys_ret<ssize_t>(-EINVAL);
+	if (count && (!buf || !access_ok(buf, count)))
+		return sys_ret<ssize_t>(-EFAULT);
+	get_file(f);
+	try {
+		ret = f->f_op->write(f, buf, std::min(count, MAX_RW_COUNT));
+	} catch (...) {
+		fput(f);
+		throw;
+	}
+	fput(f);
+	return sys_ret(ret);
+}
+
+// ---- the fd table ----
+
+int SimKernel::close(int fd) { return sys_ret(close_fd(&impl_->files, fd)); }
+int SimKernel::dup(int oldfd) { return sys_ret(do_dup(&impl_->files, oldfd)); }
+int SimKernel::dup2(int oldfd, int newfd) { return sys_ret(do_dup2(&impl_->files, oldfd, newfd)); }
+
+// Linux: net/socket.c __sys_shutdown_sock
+int SimKernel::shutdown(int sockfd, int how)
+{
+	file *f = fdget(&impl_->files, sockfd);
+
+	if (!f)
+		return sys_ret(-EBADF);
+	if (!f->f_op->shutdown)
+		return sys_ret(-ENOTSOCK);
+	return sys_ret(f->f_op->shutdown(f, how));
+}
+
+// ---- select / poll ----
+
+int SimKernel::poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+	if (nfds > UINT_MAX)
+		return sys_ret(-EINVAL);
+	return sys_ret(do_sys_poll(&impl_->k, &impl_->files, fds, static_cast<unsigned>(nfds),
+				   timeout_ms < 0 ? -1 : timeout_ms * 1000000LL));
+}
+
+// Linux: fs/select.c kern_select + poll_select_set_timeout +
+// poll_select_finish (the remaining time is written back).
+int SimKernel::select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+		      struct timeval *timeout)
+{
+	long long timeout_ns = -1;
+	int ret;
+
+	if (timeout) {
+		long long sec = timeout->tv_sec + timeout->tv_usec / 1000000;
+		long long usec = timeout->tv_usec % 1000000;
+
+		if (sec < 0 || usec < 0)
+			return sys_ret(-EINVAL);
+		timeout_ns = sec * 1000000000LL + usec * 1000;
+	}
+	auto bits = [](fd_set *s) {
+		return s ? reinterpret_cast<unsigned long *>(s->fds_bits) : nullptr;
+	};
+	ret = core_sys_select(&impl_->k, &impl_->files, nfds,
+			      {bits(readfds), bits(writefds), bits(exceptfds)}, &timeout_ns);
+	if (timeout && ret != -EINVAL && ret != -EBADF) {
+		timeout->tv_sec = timeout_ns / 1000000000LL;
+		timeout->tv_usec = (timeout_ns % 1000000000LL) / 1000;
+	}
+	return sys_ret(ret);
+}
+
+// ---- /proc ----
+
+// Linux: fs/proc/fd.c seq_show: the generic header, then ->show_fdinfo.
+std::string SimKernel::fdinfo(int fd)
+{
+	file *f = fdget(&impl_->files, fd);
+	unsigned flags;
+	std::string out;
+
+	if (!f) {
+		errno = EBADF;
+		return {};
+	}
+	flags = f->f_flags | (impl_->files.close_on_exec[static_cast<size_t>(fd)] ? O_CLOEXEC : 0);
+	out = fmt::format("pos:\t{}\nflags:\t0{:o}\nmnt_id:\t{}\nino:\t{}\n", f->f_pos, flags, 15,
+			  f->i_ino);
+	if (f->f_op->show_fdinfo)
+		f->f_op->show_fdinfo(f, &out);
+	return out;
+}
+
+// ---- model only ----
+
+void SimKernel::verify() const
+{
+	const files_struct &files = impl_->files;
+	const kernel_state &k = impl_->k;
+	std::set<const eventpoll *> eps;
+	long items = 0;
+
+	files_verify(&files);
+	for (file *f : files.fd) {
+		if (!f)
+			continue;
+		if (f->f_op->verify)
+			f->f_op->verify(f);
+		if (is_file_epoll(f))
+			eps.insert(static_cast<const eventpoll *>(f->private_data));
+	}
+	// Between calls every live epoll has an fd (nothing else pins one).
+	for (const eventpoll *ep : eps)
+		items += ep->refcount - 1;
+	check_invariant(items == k.user.epoll_watches && items == k.nr_epitems, "EP10",
+			fmt::format("{} items in live epolls, {} watches charged, {} epitems allocated",
+				    items, k.user.epoll_watches, k.nr_epitems));
+	check_invariant(k.nr_eventpolls == static_cast<long>(eps.size()), "EP10",
+			fmt::format("{} eventpolls allocated, {} reachable", k.nr_eventpolls,
+				    eps.size()));
+}
+
+std::string SimKernel::describe(int epfd) const
+{
+	file *f = fdget(&impl_->files, epfd);
+
+	if (!f || !is_file_epoll(f))
+		return fmt::format("fd {} is not an epoll\n", epfd);
+	return ep_describe(static_cast<eventpoll *>(f->private_data));
+}
 
 } // namespace epsim

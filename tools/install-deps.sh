@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages epsim builds with, if any is missing.
+# Usage: tools/install-deps.sh
+set -euo pipefail
+
+packages=(g++ meson ninja-build pkg-config cmake libgtest-dev librapidcheck-dev
+	libbenchmark-dev libcli11-dev libfmt-dev)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "epsim: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
