@@ -49,30 +49,32 @@ static bool hlist_contains(const hlist_head *h, const hlist_node *n)
 	return false;
 }
 
-// EP6, EP7: one item's mask, back-links and hooks.
+// EP2, EP4, EP6, EP7: one item's mask, back-links and hooks.
 static void ep_verify_item(const eventpoll *ep, const epitem *epi)
 {
 	const __poll_t ev = epi->event.events;
-	std::string who = fmt::format("epitem fd {} of eventpoll #{}", epi->ffd.fd, ep->id);
+	auto who = [&](const char *what) {
+		return fmt::format("epitem fd {} of eventpoll #{}: {}", epi->ffd.fd, ep->id, what);
+	};
 
-	check_invariant(epi->ep == ep, "EP2", who + ": epi->ep points at another eventpoll");
-	check_invariant(epi->ffd.file->f_count >= 1, "EP2", who + ": watched file is dead");
+	check_invariant(epi->ep == ep, "EP2", [&] { return who("epi->ep is another eventpoll"); });
+	check_invariant(epi->ffd.file->f_count >= 1, "EP2", [&] { return who("watched file is dead"); });
 	check_invariant(hlist_contains(epi->ffd.file->f_ep, &epi->fllink), "EP2",
-			who + ": not on its file's f_ep list");
+			[&] { return who("not on its file's f_ep list"); });
 	check_invariant(epi->next == EP_UNACTIVE_PTR, "EP4",
-			who + ": chained on ovflist outside a scan");
+			[&] { return who("chained on ovflist outside a scan"); });
 	check_invariant((ev & (EPOLLERR | EPOLLHUP)) == (EPOLLERR | EPOLLHUP) ||
 				(ev & ~EP_PRIVATE_BITS) == 0,
-			"EP6", fmt::format("{}: events {:#x} lack ERR|HUP but are not disarmed", who, ev));
+			"EP6", [&] { return who("events lack ERR|HUP but are not disarmed"); });
 	for (const eppoll_entry *pwq = epi->pwqlist; pwq; pwq = pwq->next) {
-		check_invariant(pwq->base == epi, "EP7", who + ": hook's base is another item");
+		check_invariant(pwq->base == epi, "EP7", [&] { return who("hook's base is another item"); });
 		check_invariant(pwq->wait.func == ep_poll_callback, "EP7",
-				who + ": hook's func is not ep_poll_callback");
+				[&] { return who("hook's func is not ep_poll_callback"); });
 		check_invariant(!pwq->whead || !list_empty(&pwq->wait.entry), "EP7",
-				who + ": hook is not on its wait queue");
+				[&] { return who("hook is not on its wait queue"); });
 		check_invariant(((pwq->wait.flags & WQ_FLAG_EXCLUSIVE) != 0) ==
 					((ev & EPOLLEXCLUSIVE) != 0),
-				"EP7", who + ": hook exclusiveness differs from EPOLLEXCLUSIVE");
+				"EP7", [&] { return who("hook exclusiveness differs from EPOLLEXCLUSIVE"); });
 	}
 }
 
@@ -86,8 +88,9 @@ static void ep_verify_rdllist(const eventpoll *ep, const std::set<const epitem *
 	for (const list_head *p = ep->rdllist.next; p != &ep->rdllist; p = p->next) {
 		const epitem *epi = list_entry(const_cast<list_head *>(p), epitem, rdllink);
 
-		check_invariant(items.count(epi) == 1, "EP3",
-				fmt::format("rdllist of eventpoll #{} holds a foreign item", ep->id));
+		check_invariant(items.count(epi) == 1, "EP3", [&] {
+			return fmt::format("rdllist of eventpoll #{} holds a foreign item", ep->id);
+		});
 		check_invariant(seen.insert(epi).second, "EP3", "item twice on rdllist");
 	}
 }
@@ -97,19 +100,22 @@ void ep_verify(const eventpoll *ep)
 	std::set<const epitem *> items;
 	size_t n = rb_verify(&ep->rbr, ep_ffd_less);
 
-	check_invariant(!mutex_is_locked(&ep->mtx) && !ep->lock.owner, "EP8",
-			fmt::format("eventpoll #{} lock held between system calls", ep->id));
-	check_invariant(ep->ovflist == EP_UNACTIVE_PTR, "EP4",
-			fmt::format("eventpoll #{}: ovflist active outside a scan", ep->id));
+	check_invariant(!mutex_is_locked(&ep->mtx) && !ep->lock.owner, "EP8", [&] {
+		return fmt::format("eventpoll #{} lock held between system calls", ep->id);
+	});
+	check_invariant(ep->ovflist == EP_UNACTIVE_PTR, "EP4", [&] {
+		return fmt::format("eventpoll #{}: ovflist active outside a scan", ep->id);
+	});
 	for (rb_node *rbp = rb_first_cached(&ep->rbr); rbp; rbp = rb_next(rbp)) {
 		const epitem *epi = ep_rb_entry(rbp);
 
 		ep_verify_item(ep, epi);
 		items.insert(epi);
 	}
-	check_invariant(ep->refcount == static_cast<long>(n) + 1, "EP5",
-			fmt::format("eventpoll #{}: refcount {} expected {} (1 + items)", ep->id,
-				    ep->refcount, n + 1));
+	check_invariant(ep->refcount == static_cast<long>(n) + 1, "EP5", [&] {
+		return fmt::format("eventpoll #{}: refcount {} expected {} (1 + items)", ep->id,
+				   ep->refcount, n + 1);
+	});
 	ep_verify_rdllist(ep, items);
 	wait_verify(&ep->wq);
 	wait_verify(&ep->poll_wait);

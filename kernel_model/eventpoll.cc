@@ -15,10 +15,6 @@
 
 namespace epsim::kern {
 
-// All epoll files share one anonymous inode, as anon_inode_getfile does.
-static constexpr unsigned long EP_ANON_INO = 1038;
-static constexpr unsigned EP_ANON_SDEV = 0x10;	// anon_inodefs
-
 static __poll_t ep_eventpoll_poll(file *f, poll_table *wait);
 static void ep_eventpoll_release(file *f);
 static void ep_eventpoll_verify(const file *f);
@@ -107,7 +103,7 @@ int do_epoll_create(kernel_state *k, files_struct *files, int flags)
 		return fd;
 	ep = ep_alloc(k);
 	f = alloc_file(k, &eventpoll_fops, ep, O_RDWR | (flags & O_CLOEXEC),
-		       FMODE_READ | FMODE_WRITE, EP_ANON_INO, EP_ANON_SDEV);
+		       FMODE_READ | FMODE_WRITE, ANON_INODE_INO, ANON_INODE_SDEV);
 	ep->file = f;
 	fd_install(files, fd, f, flags & O_CLOEXEC);
 	return fd;

@@ -149,13 +149,15 @@ void files_verify(const files_struct *files)
 		const file *f = files->fd[fd];
 
 		if (f)
-			check_invariant(f->f_count >= 1, "FD1",
-					"fd " + std::to_string(fd) + " has f_count " +
-						std::to_string(f->f_count) + ", expected >= 1");
-		else if (fd < files->next_fd)
-			check_invariant(false, "FD2",
-					"next_fd is " + std::to_string(files->next_fd) +
-						" but fd " + std::to_string(fd) + " is free");
+			check_invariant(f->f_count >= 1, "FD1", [&] {
+				return "fd " + std::to_string(fd) + " has f_count " +
+				       std::to_string(f->f_count) + ", expected >= 1";
+			});
+		else
+			check_invariant(fd >= files->next_fd, "FD2", [&] {
+				return "next_fd is " + std::to_string(files->next_fd) + " but fd " +
+				       std::to_string(fd) + " is free";
+			});
 	}
 }
 

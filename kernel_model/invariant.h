@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace epsim::kern {
 
@@ -28,6 +29,17 @@ inline void check_invariant(bool cond, const char *id, const std::string &what)
 {
 	if (!cond)
 		throw invariant_violation(id, what);
+}
+
+// As above, but builds the message only on failure: what() returns a
+// std::string.  Use it in verify() loops, which run after every step of a
+// property test.
+template <class What>
+	requires std::is_invocable_r_v<std::string, What>
+inline void check_invariant(bool cond, const char *id, What &&what)
+{
+	if (!cond)
+		throw invariant_violation(id, what());
 }
 
 } // namespace epsim::kern

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
 
 #include "kernel_model/sched.h"
 
@@ -26,6 +27,11 @@ struct epitems_head;
 inline constexpr int EP_MAX_NESTS = 4;
 inline constexpr int PATH_ARR_SIZE = 5;
 inline constexpr int path_limits[PATH_ARR_SIZE] = {1000, 500, 100, 50, 10};
+
+// The inode all anonymous-inode files share (anon_inode_getfile): epoll
+// and eventfd files report it in fdinfo.
+inline constexpr unsigned long ANON_INODE_INO = 1038;
+inline constexpr unsigned ANON_INODE_SDEV = 0x10;	// anon_inodefs
 
 // The per-user accounting record (include/linux/sched/user.h).
 struct user_struct {
@@ -80,6 +86,11 @@ struct kernel_state {
 	// Files to run reverse_path_check on; terminated by EP_UNACTIVE_PTR.
 	epitems_head *tfile_check_list = reinterpret_cast<epitems_head *>(~uintptr_t{0});
 	int path_count[PATH_ARR_SIZE] = {0};
+
+	// eventfd_ida (fs/eventfd.c): ids below eventfd_next_id that are free
+	// again.  The lowest free id is the smallest of them, else next_id.
+	std::set<int> eventfd_free_ids;
+	int eventfd_next_id = 0;
 
 	// Live objects, for leak checks (nothing in Linux keeps these).
 	long nr_files = 0;

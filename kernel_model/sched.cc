@@ -75,7 +75,7 @@ void lock_spin(scheduler *s, task_struct *const *owner, const char *where)
 			throw deadlock_error(std::string(where) + ": still held by " +
 					     owner_str(*owner) + " after " + std::to_string(i) +
 					     " preempt points; the scheduler never ran the owner");
-		s->preempt_point(where);
+		s->cpu_relax(where);
 	}
 }
 
@@ -86,12 +86,14 @@ void mutex_init(mutex *m, const char *name)
 {
 	m->owner = nullptr;
 	m->name = name;
+	m->lock_where = mutex_where("mutex_lock", m);
+	m->unlock_where = mutex_where("mutex_unlock", m);
 }
 
 // Linux: kernel/locking/mutex.c:mutex_lock
 void mutex_lock(scheduler *s, mutex *m)
 {
-	const char *where = mutex_where("mutex_lock", m);
+	const char *where = m->lock_where;
 	task_struct *t = s->current();
 
 	s->preempt_point(where);
@@ -106,7 +108,7 @@ void mutex_lock(scheduler *s, mutex *m)
 // Linux: kernel/locking/mutex.c:mutex_unlock
 void mutex_unlock(scheduler *s, mutex *m)
 {
-	const char *where = mutex_where("mutex_unlock", m);
+	const char *where = m->unlock_where;
 	task_struct *t = s->current();
 
 	check(m->owner == t, "LK2", [&] {

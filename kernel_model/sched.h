@@ -77,7 +77,14 @@ public:
 	virtual int wake_up_process(task_struct *t) = 0;
 
 	// A place where Linux could be preempted or another CPU could run.
+	// `where` is a string with static storage duration (a scheduler may
+	// keep the pointer in a trace).
 	virtual void preempt_point(const char *where) { (void)where; }
+
+	// The current task spins on a lock another task holds (cpu_relax() in
+	// a spin loop): a scheduler must let another task run here, or the
+	// owner never releases it.
+	virtual void cpu_relax(const char *where) { preempt_point(where); }
 };
 
 inline task_struct *get_current(scheduler *s) { return s->current(); }
@@ -90,8 +97,10 @@ inline bool signal_pending(const task_struct *t) { return t->sigpending; }
 // ---- kernel/locking ----
 
 struct mutex {
-	task_struct *owner;	// nullptr when unlocked
-	const char *name;	// immutable, for reports
+	task_struct *owner;		// nullptr when unlocked
+	const char *name;		// immutable, for reports
+	const char *lock_where;		// "mutex_lock:<name>", static storage; immutable
+	const char *unlock_where;	// "mutex_unlock:<name>", static storage; immutable
 };
 
 struct spinlock_t {

@@ -89,9 +89,12 @@ int autoremove_wake_function(wait_queue_entry *wq_entry, unsigned mode, int wake
 // queue an autoremove entry (exclusive ones at the tail), re-check cond,
 // sleep, repeat.  Returns 0 once cond() holds, -EINTR if a signal is pending
 // first.  cond is a callable returning bool; `what` names the wait channel.
+//
+// tail: queue a non-exclusive entry at the tail instead of the head, as
+// wait_event_interruptible_locked() (__add_wait_queue_entry_tail) does.
 template <class Cond>
 int wait_event_interruptible(scheduler *s, wait_queue_head *wq, bool exclusive, const char *what,
-			     Cond cond)
+			     Cond cond, bool tail = false)
 {
 	task_struct *t = s->current();
 	wait_queue_entry wait;
@@ -102,6 +105,8 @@ int wait_event_interruptible(scheduler *s, wait_queue_head *wq, bool exclusive, 
 		if (list_empty(&wait.entry)) {
 			if (exclusive)
 				add_wait_queue_exclusive(wq, &wait);
+			else if (tail)
+				list_add_tail(&wait.entry, &wq->head);
 			else
 				add_wait_queue(wq, &wait);
 		}

@@ -98,8 +98,9 @@ struct unix_sock {
 // socketpair(2).  Accepts SOCK_NONBLOCK and SOCK_CLOEXEC in type (the
 // latter is the caller's business).  Errors, in Linux's order: -EINVAL
 // for other type flags, -EAFNOSUPPORT for a domain outside 0..AF_MAX-1,
-// -EINVAL for a type >= SOCK_MAX, -EAFNOSUPPORT for a domain other than
-// AF_UNIX, -EPROTONOSUPPORT for a protocol other than 0 or PF_UNIX,
+// -EINVAL for a type >= SOCK_MAX, for AF_INET/AF_INET6 what inet_create
+// says (usually -EOPNOTSUPP: no socketpair for them), -EAFNOSUPPORT for
+// other domains, -EPROTONOSUPPORT for a protocol other than 0 or PF_UNIX,
 // -ESOCKTNOSUPPORT for an unknown type, -EOPNOTSUPP for SOCK_DGRAM,
 // SOCK_RAW and SOCK_SEQPACKET (not modelled).  Returns 0 and out[0..1].
 // Linux: net/socket.c __sys_socketpair, net/unix/af_unix.c unix_create

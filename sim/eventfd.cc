@@ -5,11 +5,8 @@
 // eventfd_show_fdinfo, with the eventfd_ida numbering of eventfd-id.  See
 // eventfd.h for the rules and the invariant.
 //
-// Divergence: the kernel's blocking paths use
-// wait_event_interruptible_locked_irq, which queues the sleeper at the
-// TAIL of wqh; the model uses wait_event_interruptible, which queues a
-// non-exclusive sleeper at the HEAD.  Only the order in which one wakeup
-// visits a sleeping task and the epoll hooks on the same queue differs.
+// The blocking paths sleep like wait_event_interruptible_locked_irq: the
+// sleeper is queued at the TAIL of wqh, behind every epoll hook.
 // Divergence: a signal during a sleep gives EINTR, not ERESTARTSYS.
 // Divergence: eventfd-id numbers are per simulated machine, starting at 0;
 // the kernel's eventfd_ida is system-wide, so a real process usually sees
@@ -22,8 +19,6 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <map>
-#include <set>
 #include <string>
 
 #include "kernel_model/invariant.h"
@@ -31,11 +26,6 @@
 namespace epsim::sim {
 
 using namespace epsim::kern;
-
-// All anon_inode files share one inode; these must equal eventpoll.cc's
-// EP_ANON_INO / EP_ANON_SDEV (the values of the reference machine).
-static constexpr unsigned long ANON_INODE_INO = 1038;
-static constexpr unsigned ANON_INODE_DEV = 0x10;	// anon_inodefs
 
 // Linux: include/linux/eventfd.h EFD_SHARED_FCNTL_FLAGS, EFD_FLAGS_SET
 static constexpr int EFD_SHARED_FCNTL_FLAGS = O_CLOEXEC | O_NONBLOCK;
@@ -61,45 +51,21 @@ static const file_operations eventfd_fops = {
 };
 
 // ---- eventfd_ida: the lowest free id, per simulated machine ----
-//
-// kernel_state has no slot for it, so the ids in use are kept here, keyed
-// by machine.  A machine's entry is dropped when its last eventfd goes, so
-// a later machine at the same address starts afresh.  Lookups only; the
-// map is never iterated, so nothing depends on pointer order.
 
-static std::map<const kernel_state *, std::set<int>> &eventfd_ida()
+// Linux: lib/idr.c ida_alloc (lowest free id >= 0).  O(log n).
+static int eventfd_ida_alloc(kernel_state *k)
 {
-	static std::map<const kernel_state *, std::set<int>> ida;
-	return ida;
-}
-
-// Linux: lib/idr.c ida_alloc (lowest free id >= 0)
-static int eventfd_ida_alloc(const kernel_state *k)
-{
-	std::set<int> &used = eventfd_ida()[k];
-	int id = 0;
-
-	// Walks the ids in use in ascending order; stops at the first gap,
-	// so it costs at most the number of live eventfds.
-	for (int u : used) {
-		if (u != id)
-			break;
-		id++;
-	}
-	used.insert(id);
+	if (k->eventfd_free_ids.empty())
+		return k->eventfd_next_id++;
+	int id = *k->eventfd_free_ids.begin();
+	k->eventfd_free_ids.erase(k->eventfd_free_ids.begin());
 	return id;
 }
 
 // Linux: lib/idr.c ida_free
-static void eventfd_ida_free(const kernel_state *k, int id)
+static void eventfd_ida_free(kernel_state *k, int id)
 {
-	auto it = eventfd_ida().find(k);
-
-	if (it == eventfd_ida().end())
-		return;
-	it->second.erase(id);
-	if (it->second.empty())
-		eventfd_ida().erase(it);
+	k->eventfd_free_ids.insert(id);
 }
 
 // ---- creation and release ----
@@ -127,7 +93,7 @@ int eventfd_create(kernel_state *k, unsigned int count, int flags, file **out)
 	// Linux: fs/anon_inodes.c __anon_inode_getfile keeps only the access
 	// mode and O_NONBLOCK in f_flags.
 	*out = alloc_file(k, &eventfd_fops, ctx, O_RDWR | (flags & O_NONBLOCK),
-			  FMODE_READ | FMODE_WRITE, ANON_INODE_INO, ANON_INODE_DEV);
+			  FMODE_READ | FMODE_WRITE, ANON_INODE_INO, ANON_INODE_SDEV);
 	return 0;
 }
 
@@ -171,7 +137,8 @@ static __poll_t eventfd_poll(file *filp, poll_table *wait)
 static void eventfd_may_sleep(const eventfd_ctx *ctx, const char *what)
 {
 	if (!ctx->k->sched)
-		throw deadlock_error(std::string(what) + ": would sleep, and there is no scheduler");
+		throw deadlock_error(std::string(what) +
+				     ": would sleep, and there is no scheduler");
 }
 
 // Linux: fs/eventfd.c eventfd_ctx_do_read
@@ -196,7 +163,7 @@ static ssize_t eventfd_read(file *filp, void *buf, size_t count)
 			return -EAGAIN;
 		eventfd_may_sleep(ctx, "eventfd_read");
 		if (wait_event_interruptible(ctx->k->sched, &ctx->wqh, false, "eventfd_read",
-					     [ctx] { return ctx->count != 0; }) < 0)
+					     [ctx] { return ctx->count != 0; }, true) < 0)
 			return -EINTR_NORESTART;
 	}
 	ucnt = eventfd_ctx_do_read(ctx);
@@ -212,7 +179,8 @@ static ssize_t eventfd_write(file *filp, const void *buf, size_t count)
 	auto *ctx = static_cast<eventfd_ctx *>(filp->private_data);
 	u64 ucnt;
 
-	if (count < sizeof(ucnt))
+	// Reads take any buffer of 8 bytes or more; writes exactly 8 (6.18).
+	if (count != sizeof(ucnt))
 		return -EINVAL;
 	std::memcpy(&ucnt, buf, sizeof(ucnt));
 	if (ucnt == ULLONG_MAX)
@@ -222,8 +190,10 @@ static ssize_t eventfd_write(file *filp, const void *buf, size_t count)
 		if (filp->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		eventfd_may_sleep(ctx, "eventfd_write");
+		auto room = [ctx, ucnt] { return ULLONG_MAX - ctx->count > ucnt; };
+
 		if (wait_event_interruptible(ctx->k->sched, &ctx->wqh, false, "eventfd_write",
-					     [ctx, ucnt] { return ULLONG_MAX - ctx->count > ucnt; }) < 0)
+					     room, true) < 0)
 			return -EINTR_NORESTART;
 	}
 	ctx->count += ucnt;

@@ -6,7 +6,8 @@
 //
 //   - poll: IN if count > 0, ERR if count == ULLONG_MAX (only the kernel's
 //     eventfd_signal gets there), OUT if count < ULLONG_MAX - 1;
-//   - write: < 8 bytes or the value ULLONG_MAX -> EINVAL; a value that
+//   - write: a buffer of other than exactly 8 bytes, or the value
+//     ULLONG_MAX -> EINVAL (measured on 6.18; reads accept >= 8); a value that
 //     would take count past ULLONG_MAX - 1 -> EAGAIN or sleep; otherwise
 //     add and wake the queue with key IN (every write, even of 0);
 //   - read: < 8 bytes -> EINVAL; count 0 -> EAGAIN or sleep; otherwise
@@ -44,7 +45,7 @@ struct eventfd_ctx {
 	kern::kernel_state *k;		// immutable
 	kern::wait_queue_head wqh;	// readers, writers and pollers
 	kern::u64 count;		// the counter; protected by wqh.lock
-	unsigned flags;			// EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC; immutable
+	unsigned flags;			// EFD_SEMAPHORE|EFD_NONBLOCK|EFD_CLOEXEC; immutable
 	int id;				// eventfd_ida number shown by fdinfo; immutable
 };
 

@@ -63,7 +63,10 @@ static bool pipe_full(unsigned head, unsigned tail, unsigned limit)
 	return pipe_occupancy(head, tail) >= limit;
 }
 
-static bool pipe_is_empty(const pipe_inode_info *pipe) { return pipe_empty(pipe->head, pipe->tail); }
+static bool pipe_is_empty(const pipe_inode_info *pipe)
+{
+	return pipe_empty(pipe->head, pipe->tail);
+}
 
 static bool pipe_is_full(const pipe_inode_info *pipe)
 {
@@ -99,7 +102,8 @@ pipe_inode_info *get_pipe_info(const file *f)
 static void pipe_may_sleep(const pipe_inode_info *pipe, const char *what)
 {
 	if (!pipe->k->sched)
-		throw deadlock_error(std::string(what) + ": would sleep, and there is no scheduler");
+		throw deadlock_error(std::string(what) +
+				     ": would sleep, and there is no scheduler");
 }
 
 // ---- creation and release ----
@@ -488,7 +492,8 @@ static void pipe_verify_slots(const pipe_inode_info *pipe)
 				"P2",
 				where + ": expected 1..4096 bytes within a page, found len " +
 					std::to_string(buf->len) + " at offset " +
-					std::to_string(buf->offset) + (buf->page ? "" : " with no page"));
+					std::to_string(buf->offset) +
+					(buf->page ? "" : " with no page"));
 		sum += buf->len;
 	}
 	check_invariant(sum == pipe->nr_bytes, "P3",
@@ -503,7 +508,8 @@ static void pipe_verify_counts(const pipe_inode_info *pipe)
 	check_invariant(pipe->readers <= 1 && pipe->writers <= 1 && pipe->files <= 2 &&
 				pipe->files == pipe->readers + pipe->writers && pipe->files >= 1,
 			"P4",
-			"expected 0..1 readers and writers adding up to files (1..2), found readers " +
+			"expected 0..1 readers and writers adding up to files (1..2), "
+			"found readers " +
 				std::to_string(pipe->readers) + ", writers " +
 				std::to_string(pipe->writers) + ", files " +
 				std::to_string(pipe->files));
