@@ -14,6 +14,7 @@
 #include "kernel_model/eventpoll.h"
 
 #include "kernel_model/invariant.h"
+#include "kernel_model/stats.h"
 
 namespace epsim::kern {
 
@@ -93,6 +94,7 @@ static bool epoll_put_uevent(__poll_t revents, u64 data, epoll_user_buffer *ubuf
 		return false;
 	ubuf->base[idx].events = revents;
 	ubuf->base[idx].data = data;
+	kstats.copy_to_user += sizeof(epoll_event);
 	return true;
 }
 
@@ -161,6 +163,7 @@ static int ep_autoremove_wake_function(wait_queue_entry *wq_entry, unsigned mode
 	int ret = default_wake_function(wq_entry, mode, sync, key);
 
 	list_del_init(&wq_entry->entry);
+	++kstats.wq_unlinked;
 	return ret;
 }
 
@@ -204,6 +207,8 @@ static bool ep_poll_sleep(eventpoll *ep, uint64_t deadline_ns, bool *timed_out)
 		// raced in before we took the lock.
 		if (*timed_out)
 			eavail = list_empty(&wait.entry);
+		if (!list_empty(&wait.entry))
+			++kstats.wq_unlinked;
 		list_del_init(&wait.entry);
 		spin_unlock(s, &ep->lock);
 	}

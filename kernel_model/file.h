@@ -16,6 +16,7 @@
 
 #include "kernel_model/list.h"
 #include "kernel_model/poll.h"
+#include "kernel_model/stats.h"
 #include "kernel_model/types.h"
 
 namespace epsim::kern {
@@ -78,6 +79,7 @@ inline __poll_t vfs_poll(file *f, poll_table *pt)
 {
 	if (!file_can_poll(f))
 		return DEFAULT_POLLMASK;
+	++kstats.f_op_poll;
 	return f->f_op->poll(f, pt);
 }
 

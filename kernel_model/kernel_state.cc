@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //
-// Names of the coverage counters of kernel_state (models nothing in Linux).
+// Names of the coverage counters of kernel_state, and the benchmark work
+// counters of stats.h (both model nothing in Linux).
 #include "kernel_model/kernel_state.h"
 
+#include "kernel_model/stats.h"
+
 namespace epsim::kern {
+
+thread_local constinit model_stats kstats{};
 
 const char *coverage_name(coverage_point p)
 {

@@ -98,6 +98,14 @@ struct kernel_state {
 	long nr_epitems = 0;
 	long nr_pwqs = 0;
 
+	// Historical bugs the model can be switched back to (explorer demos).
+	struct {
+		// ep_poll before "epoll: call final ep_events_available() check
+		// under the lock" (5.7): lockless final check, no wakeup at the
+		// end of a scan.
+		bool lockless_final_check = false;
+	} bugs;
+
 	std::array<uint64_t, COV_NR> cov{};	// coverage counters
 
 	void hit(coverage_point p) { ++cov[p]; }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kernel_model/file.h"
+#include "kernel_model/stats.h"
 #include "kernel_model/wait.h"
 
 namespace epsim::kern {
@@ -231,6 +232,14 @@ static int do_select(kernel_state *k, files_struct *files, unsigned n, const sel
 	return retval;
 }
 
+// The bytes get_fd_set / set_fd_set move for the non-null sets (stats only).
+static uint64_t fd_sets_bytes(const select_sets &sets, size_t words)
+{
+	uint64_t nsets = !!sets.in + !!sets.out + !!sets.ex;
+
+	return nsets * words * sizeof(unsigned long);
+}
+
 // Linux: fs/select.c core_sys_select
 int core_sys_select(kernel_state *k, files_struct *files, int n, select_sets sets,
 		    long long *timeout_ns)
@@ -248,6 +257,7 @@ int core_sys_select(kernel_state *k, files_struct *files, int n, select_sets set
 	if (ret)
 		return ret;
 	words = (static_cast<size_t>(n) + BITS_PER_LONG - 1) / BITS_PER_LONG;
+	kstats.copy_from_user += fd_sets_bytes(sets, words);
 	std::vector<unsigned long> res_in(words), res_out(words), res_ex(words);
 	ret = do_select(k, files, static_cast<unsigned>(n), sets,
 			{res_in.data(), res_out.data(), res_ex.data()}, *timeout_ns);
@@ -256,6 +266,7 @@ int core_sys_select(kernel_state *k, files_struct *files, int n, select_sets set
 			deadline_ns - std::min(deadline_ns, k->sched->ktime_get_ns()));
 	if (ret < 0)
 		return ret;
+	kstats.copy_to_user += fd_sets_bytes(sets, words);
 	if (sets.in)
 		std::copy(res_in.begin(), res_in.end(), sets.in);
 	if (sets.out)
@@ -328,6 +339,7 @@ int do_sys_poll(kernel_state *k, files_struct *files, ::pollfd *ufds, unsigned n
 	if (nfds && !ufds)
 		return -EFAULT;
 	std::vector<::pollfd> fds(ufds, ufds + nfds);
+	kstats.copy_from_user += nfds * sizeof(::pollfd);
 	poll_initwait(&table, &st, k);
 	try {
 		fdcount = do_poll(k, files, fds, &table, timeout_ns);
@@ -338,6 +350,7 @@ int do_sys_poll(kernel_state *k, files_struct *files, ::pollfd *ufds, unsigned n
 	poll_freewait(&table);
 	for (unsigned i = 0; i < nfds; ++i)
 		ufds[i].revents = fds[i].revents;
+	kstats.copy_to_user += nfds * sizeof(ufds->revents);
 	return fdcount;
 }
 

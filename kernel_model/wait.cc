@@ -12,6 +12,7 @@
 #include "kernel_model/wait.h"
 
 #include "kernel_model/invariant.h"
+#include "kernel_model/stats.h"
 
 #include <string>
 
@@ -78,6 +79,7 @@ void add_wait_queue(wait_queue_head *wq_head, wait_queue_entry *wq_entry)
 {
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	__add_wait_queue(wq_head, wq_entry);
+	++kstats.wq_linked;
 }
 
 // Linux: kernel/sched/wait.c:add_wait_queue_exclusive
@@ -85,6 +87,7 @@ void add_wait_queue_exclusive(wait_queue_head *wq_head, wait_queue_entry *wq_ent
 {
 	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
 	list_add_tail(&wq_entry->entry, &wq_head->head);
+	++kstats.wq_linked;
 }
 
 // Exclusive, but at the head: the newest waiter is woken first.  Like
@@ -94,6 +97,7 @@ void __add_wait_queue_exclusive(wait_queue_head *wq_head, wait_queue_entry *wq_e
 {
 	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
 	__add_wait_queue(wq_head, wq_entry);
+	++kstats.wq_linked;
 }
 
 // Divergence: the kernel's __remove_wait_queue uses list_del and leaves
@@ -104,6 +108,7 @@ void remove_wait_queue(wait_queue_head *wq_head, wait_queue_entry *wq_entry)
 {
 	(void)wq_head;
 	list_del_init(&wq_entry->entry);
+	++kstats.wq_unlinked;
 }
 
 // Walks the queue from head to tail and calls every entry's func until one
@@ -168,8 +173,10 @@ int autoremove_wake_function(wait_queue_entry *wq_entry, unsigned mode, int wake
 {
 	int ret = default_wake_function(wq_entry, mode, wake_flags, key);
 
-	if (ret)
+	if (ret) {
 		list_del_init(&wq_entry->entry);
+		++kstats.wq_unlinked;
+	}
 	return ret;
 }
 

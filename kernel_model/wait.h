@@ -24,6 +24,7 @@
 
 #include "kernel_model/list.h"
 #include "kernel_model/sched.h"
+#include "kernel_model/stats.h"
 #include "kernel_model/types.h"
 
 namespace epsim::kern {
@@ -103,12 +104,14 @@ int wait_event_interruptible(scheduler *s, wait_queue_head *wq, bool exclusive, 
 	init_wait_entry(&wait, t, autoremove_wake_function);
 	for (;;) {
 		if (list_empty(&wait.entry)) {
-			if (exclusive)
+			if (exclusive) {
 				add_wait_queue_exclusive(wq, &wait);
-			else if (tail)
+			} else if (tail) {
 				list_add_tail(&wait.entry, &wq->head);
-			else
+				++kstats.wq_linked;
+			} else {
 				add_wait_queue(wq, &wait);
+			}
 		}
 		set_current_state(s, TASK_INTERRUPTIBLE);
 		if (cond())
@@ -132,8 +135,10 @@ int wait_event_interruptible(scheduler *s, wait_queue_head *wq, bool exclusive, 
 		t->wchan = nullptr;
 	}
 	set_current_state(s, TASK_RUNNING);
-	if (!list_empty(&wait.entry))
+	if (!list_empty(&wait.entry)) {
 		list_del_init(&wait.entry);
+		++kstats.wq_unlinked;
+	}
 	return ret;
 }
 

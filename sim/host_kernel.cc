@@ -10,7 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -19,10 +22,26 @@
 
 namespace epsim {
 
-HostKernel::HostKernel() { ::signal(SIGPIPE, SIG_IGN); }
+static void sigusr1_handler(int) {}
+
+HostKernel::HostKernel()
+{
+	struct sigaction sa = {};
+
+	::signal(SIGPIPE, SIG_IGN);
+	// interrupt(): a handler that does nothing, without SA_RESTART, so a
+	// blocking call fails with EINTR.
+	sa.sa_handler = sigusr1_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	::sigaction(SIGUSR1, &sa, nullptr);
+}
 
 HostKernel::~HostKernel()
 {
+	for (std::thread &t : threads_)
+		if (t.joinable())
+			t.join();
 	for (int fd : owned_)
 		::close(fd);
 }
@@ -31,6 +50,7 @@ void HostKernel::own(int fd)
 {
 	if (fd < 0)
 		return;
+	std::lock_guard<std::mutex> guard(mu_);
 	auto it = std::lower_bound(owned_.begin(), owned_.end(), fd);
 	if (it == owned_.end() || *it != fd)
 		owned_.insert(it, fd);
@@ -38,6 +58,7 @@ void HostKernel::own(int fd)
 
 void HostKernel::disown(int fd)
 {
+	std::lock_guard<std::mutex> guard(mu_);
 	auto it = std::lower_bound(owned_.begin(), owned_.end(), fd);
 	if (it != owned_.end() && *it == fd)
 		owned_.erase(it);
@@ -147,6 +168,52 @@ std::string HostKernel::fdinfo(int fd)
 	}
 	out << in.rdbuf();
 	return out.str();
+}
+
+Tid HostKernel::spawn(std::function<void()> body)
+{
+	std::lock_guard<std::mutex> guard(mu_);
+
+	threads_.emplace_back(std::move(body));
+	return Tid{static_cast<int>(threads_.size()) + 1};
+}
+
+void HostKernel::join(Tid t)
+{
+	std::thread *th;
+	{
+		std::lock_guard<std::mutex> guard(mu_);
+		th = &threads_.at(static_cast<size_t>(t.id - 2));
+	}
+	th->join();
+}
+
+void HostKernel::sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+int HostKernel::interrupt(Tid t)
+{
+	pthread_t native;
+	{
+		std::lock_guard<std::mutex> guard(mu_);
+		std::thread &th = threads_.at(static_cast<size_t>(t.id - 2));
+		if (!th.joinable()) {
+			errno = ESRCH;
+			return -1;
+		}
+		native = th.native_handle();
+	}
+	int err = pthread_kill(native, SIGUSR1);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int HostKernel::epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
+			    const sigset_t *sigmask)
+{
+	return ::epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask);
 }
 
 int HostKernel::open(const char *path, int flags)

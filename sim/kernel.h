@@ -19,15 +19,23 @@
 //     }
 //
 // Each backend object owns the fds it created and closes the ones still
-// open when it is destroyed.  Calls are single-threaded for now.
+// open when it is destroyed.  Threads come from spawn(); one test source
+// runs with simulated tasks on SimKernel and real threads on HostKernel:
+//
+//     epsim::Tid t = k.spawn([&] { n = k.epoll_wait(ep, out, 1, -1); });
+//     k.sleep_ms(10);        // let t block
+//     k.write(efd, &one, 8); // wakes it
+//     k.join(t);
 //
 // SimKernel specifics: a simulated process starts with fds 0, 1 and 2 open
-// on "/dev/null" (a file without ->poll).  A wait with a positive timeout
-// and nothing ready advances virtual time and returns 0; a call that could
-// never be woken (timeout -1, nothing ready, no other task) throws
-// epsim::kern::deadlock_error naming what it waited for.  Writes with no
-// reader fail with EPIPE and no signal is delivered (HostKernel ignores
-// SIGPIPE for the same result).
+// on "/dev/null" (a file without ->poll).  Its threads are tasks on fibers
+// of the calling OS thread (sim/simulator.h), scheduled deterministically
+// from SimConfig::seed and ::policy; the caller is task 1.  Time is
+// virtual: when every task sleeps the clock jumps to the next deadline.  A
+// call that could never be woken (every task asleep, no timer) throws
+// epsim::kern::deadlock_error in task 1, naming each task and what it
+// waits on.  Writes with no reader fail with EPIPE and no signal is
+// delivered (HostKernel ignores SIGPIPE for the same result).
 #pragma once
 
 #include <poll.h>
@@ -35,10 +43,17 @@
 #include <sys/select.h>
 #include <sys/types.h>
 
+#include <signal.h>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "sim/simulator.h"
 
 namespace epsim {
 
@@ -47,10 +62,31 @@ struct kernel_state;
 struct files_struct;
 } // namespace kern
 
+// A simulated thread (SimKernel) or a real one (HostKernel).
+struct Tid {
+	int id = 0;
+	friend bool operator==(Tid, Tid) = default;
+};
+
+// Historical kernel bugs the model can be switched back to, so the
+// simulator's explorer can show it finds them (docs/simulator.md).
+struct ModelBugs {
+	// Linux 5.5-5.6 ep_poll, before commit 65759097d804 ("epoll: call final
+	// ep_events_available() check under the lock"): the waiter queues itself
+	// and then checks for events without ep->lock, and the end of a scan
+	// wakes nobody, so a task can sleep while items sit on rdllist.
+	bool lockless_final_check = false;
+};
+
 struct SimConfig {
-	uint64_t seed = 0;			// for randomized scheduling (later)
-	unsigned rlimit_nofile = 1u << 20;	// RLIMIT_NOFILE of the simulated process
-	long max_user_watches = 5491511;	// fs.epoll.max_user_watches
+	uint64_t seed = 0;				// seeds the scheduling policy
+	sim::Policy policy = sim::Policy::RoundRobin;	// RoundRobin, Random or PCT
+	unsigned rlimit_nofile = 1u << 20;		// RLIMIT_NOFILE of the process
+	long max_user_watches = 5491511;		// fs.epoll.max_user_watches
+	int pct_depth = 3;				// PCT bug depth
+	int pct_steps = 2000;				// PCT change-point range
+	bool trace = false;				// keep the interleaving as text
+	ModelBugs bugs = {};
 };
 
 class SimKernel {
@@ -83,6 +119,18 @@ public:
 	// (ENOENT for anything else).
 	int open(const char *path, int flags);
 
+	// ---- threads (simulated tasks on SimKernel, real threads on HostKernel) ----
+	// Starts a thread running body; it shares this process's fds.
+	Tid spawn(std::function<void()> body);
+	// Waits for t to end (rethrows an exception that escaped its body).
+	void join(Tid t);
+	void sleep_ms(int ms);
+	// Sends SIGUSR1 to t; its handler does nothing and has no SA_RESTART,
+	// so a blocking call of t fails with EINTR unless t blocks SIGUSR1.
+	int interrupt(Tid t);
+	int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
+			const sigset_t *sigmask);
+
 	// ---- model only ----
 	static constexpr bool is_model = true;
 	// Checks every invariant of every live structure; throws
@@ -92,6 +140,11 @@ public:
 	std::string describe(int epfd) const;
 	// Virtual time in nanoseconds.
 	uint64_t now_ns() const;
+	// The run's interleaving: a hash of every switch, wakeup and timer jump,
+	// and (with SimConfig::trace) the events as text.
+	uint64_t trace_hash() const;
+	const std::vector<std::string> &trace() const;
+	sim::Simulator &simulator();
 	kern::kernel_state &kernel();
 	kern::files_struct &files();
 
@@ -126,12 +179,26 @@ public:
 	std::string fdinfo(int fd);
 	int open(const char *path, int flags);
 
+	// ---- threads (simulated tasks on SimKernel, real threads on HostKernel) ----
+	// Starts a thread running body; it shares this process's fds.
+	Tid spawn(std::function<void()> body);
+	// Waits for t to end (rethrows an exception that escaped its body).
+	void join(Tid t);
+	void sleep_ms(int ms);
+	// Sends SIGUSR1 to t; its handler does nothing and has no SA_RESTART,
+	// so a blocking call of t fails with EINTR unless t blocks SIGUSR1.
+	int interrupt(Tid t);
+	int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
+			const sigset_t *sigmask);
+
 	static constexpr bool is_model = false;
 
 private:
 	void own(int fd);
 	void disown(int fd);
+	std::mutex mu_;			// protects owned_ and threads_
 	std::vector<int> owned_;	// fds this object created, ascending
+	std::vector<std::thread> threads_;	// index = Tid::id - 2
 };
 
 } // namespace epsim

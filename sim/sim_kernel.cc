@@ -12,6 +12,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <stdexcept>
 #include <set>
 
 #include "kernel_model/eventpoll.h"
@@ -23,7 +25,7 @@
 #include "sim/eventfd.h"
 #include "sim/kernel.h"
 #include "sim/pipe.h"
-#include "sim/uniproc.h"
+#include "sim/simulator.h"
 
 namespace epsim {
 
@@ -53,23 +55,40 @@ template <class T> static T sys_ret(T r)
 
 static_assert(sizeof(kern::epoll_event) == sizeof(::epoll_event));
 
+static sim::SimOptions sim_options(const SimConfig &c)
+{
+	sim::SimOptions o;
+
+	o.seed = c.seed;
+	o.policy = c.policy;
+	o.pct_depth = c.pct_depth;
+	o.pct_steps = c.pct_steps;
+	o.trace = c.trace;
+	return o;
+}
+
 struct SimKernel::Impl {
 	SimConfig config;
-	sim::UniprocScheduler sched;
+	sim::Simulator sched;
 	kernel_state k;
 	files_struct files;
 
-	explicit Impl(const SimConfig &c) : config(c)
+	explicit Impl(const SimConfig &c) : config(c), sched(sim_options(c))
 	{
 		k.sched = &sched;
 		k.max_user_watches = c.max_user_watches;
+		k.bugs.lockless_final_check = c.bugs.lockless_final_check;
 		files.rlimit_nofile = c.rlimit_nofile;
 		// A process starts with stdin, stdout and stderr open.
 		for (int fd = 0; fd < 3; ++fd)
 			install_new_fd(&files, sim::devnull_open(&k, O_RDWR));
 	}
 
-	~Impl() { close_files(&files); }
+	~Impl()
+	{
+		sched.shutdown();
+		close_files(&files);
+	}
 
 	// Installs two new files in the two lowest free slots, or none.
 	int install_pair(file *a, file *b, bool cloexec, int out[2])
@@ -99,6 +118,17 @@ SimKernel::~SimKernel() = default;
 kern::kernel_state &SimKernel::kernel() { return impl_->k; }
 kern::files_struct &SimKernel::files() { return impl_->files; }
 uint64_t SimKernel::now_ns() const { return impl_->sched.ktime_get_ns(); }
+uint64_t SimKernel::trace_hash() const { return impl_->sched.trace_hash(); }
+const std::vector<std::string> &SimKernel::trace() const { return impl_->sched.trace(); }
+sim::Simulator &SimKernel::simulator() { return impl_->sched; }
+
+// Signals sent while a task runs in user space are handled at once (the
+// handler does nothing): before and after each blocking call.
+struct SignalScope {
+	sim::Simulator &s;
+	explicit SignalScope(sim::Simulator &sim) : s(sim) { s.handle_signals(); }
+	~SignalScope() { s.handle_signals(); }
+};
 
 // ---- epoll ----
 
@@ -132,6 +162,7 @@ int SimKernel::epoll_ctl(int epfd, int op, int fd, ::epoll_event *event)
 
 int SimKernel::epoll_wait(int epfd, ::epoll_event *events, int maxevents, int timeout_ms)
 {
+	SignalScope sig(impl_->sched);
 	epoll_user_buffer ubuf;
 	size_t bytes = maxevents > 0 ? static_cast<size_t>(maxevents) * sizeof(::epoll_event) : 0;
 
@@ -202,6 +233,7 @@ static constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
 // it runs, so a concurrent close cannot free the file under it.
 ssize_t SimKernel::read(int fd, void *buf, size_t count)
 {
+	SignalScope sig(impl_->sched);
 	file *f = fdget(&impl_->files, fd);
 	ssize_t ret;
 
@@ -225,6 +257,7 @@ ssize_t SimKernel::read(int fd, void *buf, size_t count)
 // Linux: fs/read_write.c vfs_write
 ssize_t SimKernel::write(int fd, const void *buf, size_t count)
 {
+	SignalScope sig(impl_->sched);
 	file *f = fdget(&impl_->files, fd);
 	ssize_t ret;
 
@@ -267,6 +300,8 @@ int SimKernel::shutdown(int sockfd, int how)
 
 int SimKernel::poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
+	SignalScope sig(impl_->sched);
+
 	if (nfds > UINT_MAX)
 		return sys_ret(-EINVAL);
 	return sys_ret(do_sys_poll(&impl_->k, &impl_->files, fds, static_cast<unsigned>(nfds),
@@ -278,6 +313,7 @@ int SimKernel::poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 int SimKernel::select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
 		      struct timeval *timeout)
 {
+	SignalScope sig(impl_->sched);
 	long long timeout_ns = -1;
 	int ret;
 
@@ -299,6 +335,57 @@ int SimKernel::select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *excep
 		timeout->tv_usec = (timeout_ns % 1000000000LL) / 1000;
 	}
 	return sys_ret(ret);
+}
+
+// ---- threads ----
+
+Tid SimKernel::spawn(std::function<void()> body)
+{
+	return Tid{impl_->sched.spawn(std::move(body))};
+}
+
+void SimKernel::join(Tid t)
+{
+	int ret = impl_->sched.join(t.id);
+
+	if (ret < 0)
+		throw std::invalid_argument(fmt::format("join({}): {}", t.id, strerror(-ret)));
+}
+
+void SimKernel::sleep_ms(int ms)
+{
+	impl_->sched.sleep_ns(ms > 0 ? static_cast<uint64_t>(ms) * 1000000 : 0);
+}
+
+int SimKernel::interrupt(Tid t) { return sys_ret(impl_->sched.send_signal(t.id, SIGUSR1)); }
+
+// Linux: fs/eventpoll.c do_epoll_pwait: the mask is installed for the
+// duration of the wait; a signal it blocks stays pending and does not end
+// the wait.
+int SimKernel::epoll_pwait(int epfd, ::epoll_event *events, int maxevents, int timeout_ms,
+			   const sigset_t *sigmask)
+{
+	task_struct *t = impl_->sched.current();
+	uint64_t saved = t->blocked_sigmask;
+	int ret;
+
+	if (!sigmask)
+		return epoll_wait(epfd, events, maxevents, timeout_ms);
+	impl_->sched.handle_signals();
+	t->blocked_sigmask = 0;
+	for (int sig = 1; sig <= 64; ++sig)
+		if (sig != SIGKILL && sig != SIGSTOP && sigismember(sigmask, sig) == 1)
+			t->blocked_sigmask |= 1ULL << (sig - 1);
+	t->sigpending = (t->pending_sigmask & ~t->blocked_sigmask) != 0;
+	try {
+		ret = epoll_wait(epfd, events, maxevents, timeout_ms);
+	} catch (...) {
+		t->blocked_sigmask = saved;
+		throw;
+	}
+	t->blocked_sigmask = saved;
+	impl_->sched.handle_signals();
+	return ret;
 }
 
 // ---- /proc ----

@@ -294,7 +294,10 @@ void Simulator::preempt_point(const char *where)
 	if (shutting_down_)
 		return;
 	++steps_;
-	record(where);
+	// A preempt point that switches nothing does not change the run, so
+	// only the text trace sees it; switches are hashed in switch_to.
+	if (opt_.trace)
+		record(where);
 	if (runq_.empty())
 		return;
 	switch (opt_.policy) {
@@ -303,8 +306,6 @@ void Simulator::preempt_point(const char *where)
 	case Policy::Random:
 		if (rng_.below(2))
 			return;
-		if (rng_.below(runq_.size() + 1) == runq_.size())
-			return;	// the running task was chosen
 		break;
 	case Policy::PCT:
 		if (static_cast<size_t>(pct_next_low_) < pct_change_points_.size() &&
@@ -318,7 +319,7 @@ void Simulator::preempt_point(const char *where)
 		break;
 	}
 	make_runnable(cur());
-	run_next("preempt");
+	run_next(where);
 }
 
 void Simulator::cpu_relax(const char *where)
