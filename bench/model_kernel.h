@@ -39,7 +39,7 @@ public:
 	bool schedule_until(uint64_t deadline_ns) override;
 	int wake_up_process(kern::task_struct *t) override;
 	void preempt_point(const char *) override {}
-	void cpu_relax(const char *) override {}
+	void cpu_relax(const char *, kern::task_struct *) override {}
 
 private:
 	kern::task_struct task_;

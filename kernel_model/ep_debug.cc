@@ -119,12 +119,23 @@ void ep_verify(const eventpoll *ep)
 	ep_verify_rdllist(ep, items);
 	wait_verify(&ep->wq);
 	wait_verify(&ep->poll_wait);
+	hlist_verify(&ep->refs, static_cast<size_t>(ep->k->nr_epitems) + 1);
 	for (const hlist_node *p = ep->refs.first; p; p = p->next) {
 		const epitem *epi = hlist_entry(const_cast<hlist_node *>(p), epitem, fllink);
 
 		check_invariant(epi->ffd.file == ep->file, "EP9",
 				"an item on ep->refs watches another file");
 	}
+}
+
+void ep_verify_always(const eventpoll *ep)
+{
+#ifdef EPSIM_VERIFY_ALWAYS
+	if (!mutex_is_locked(&ep->mtx) && !ep->lock.owner && ep->ovflist == EP_UNACTIVE_PTR)
+		ep_verify(ep);
+#else
+	(void)ep;
+#endif
 }
 
 // ---- describe ----
@@ -202,9 +213,13 @@ static std::string ep_describe_waiters(const char *name, const wait_queue_head *
 
 std::string ep_describe(const eventpoll *ep)
 {
-	std::string s = fmt::format("eventpoll #{}: refcount {}, ovflist {}\n", ep->id,
-				    ep->refcount,
-				    ep->ovflist == EP_UNACTIVE_PTR ? "inactive" : "ACTIVE");
+	std::string s = fmt::format("eventpoll #{}: refcount {}, ovflist {}", ep->id, ep->refcount,
+				    ep->ovflist == EP_UNACTIVE_PTR ? "inactive" : "ACTIVE:");
+
+	if (ep->ovflist != EP_UNACTIVE_PTR)
+		for (const epitem *epi = ep->ovflist; epi; epi = epi->next)
+			s += " " + ep_item_name(epi);
+	s += "\n";
 
 	s += ep_describe_items(ep);
 	s += "  rdllist (ready list, head first):";

@@ -38,7 +38,12 @@ __poll_t ep_item_poll(const epitem *epi, poll_table *pt, int depth)
 // "available": its leftovers and ovflist items will come back.
 bool ep_events_available(const eventpoll *ep)
 {
-	return !list_empty(&ep->rdllist) || ep->ovflist != EP_UNACTIVE_PTR;
+	if (!list_empty(&ep->rdllist))
+		return true;
+	// Two separate loads in the kernel: without ep->lock another CPU can
+	// finish a whole scan between them.
+	ep->k->sched->preempt_point("ep_events_available:ovflist");
+	return ep->ovflist != EP_UNACTIVE_PTR;
 }
 
 // Linux: fs/eventpoll.c ep_start_scan.  Caller holds ep->mtx.
@@ -80,8 +85,10 @@ void ep_done_scan(eventpoll *ep, list_head *txlist)
 	list_splice(txlist, &ep->rdllist);
 	INIT_LIST_HEAD(txlist);
 	// One more epoll_wait caller may now find work.  Since 5.5 pollers of
-	// this epoll (outer epolls) are not woken here.
-	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq))
+	// this epoll (outer epolls) are not woken here.  (The model switches
+	// for the 5.5-5.6 races bring back those kernels, which woke nobody.)
+	if (!list_empty(&ep->rdllist) && waitqueue_active(&ep->wq) &&
+	    !ep->k->bugs.lockless_final_check && !ep->k->bugs.ovflist_missing_wakeup)
 		wake_up(&ep->wq);
 	spin_unlock(ep->k->sched, &ep->lock);
 }
@@ -151,6 +158,7 @@ static int ep_send_events(eventpoll *ep, epoll_user_buffer *ubuf, int maxevents)
 	}
 	ep_done_scan(ep, &txlist);
 	mutex_unlock(s, &ep->mtx);
+	ep_verify_always(ep);
 	return res;
 }
 
@@ -167,6 +175,27 @@ static int ep_autoremove_wake_function(wait_queue_entry *wq_entry, unsigned mode
 	return ret;
 }
 
+// The model switch kernel_state::bugs.lockless_final_check: ep_poll as in
+// Linux 5.5-5.6, before commit 65759097d804 ("epoll: call final
+// ep_events_available() check under the lock").  The waiter queues itself,
+// then checks for events without ep->lock.  A scan by another task can run
+// between the check's two loads: the check sees rdllist empty (spliced onto
+// the scan's txlist) and then ovflist inactive (the scan has finished and
+// put the items back), so the task sleeps with items on rdllist, and since
+// the end of a scan wakes nobody in those kernels, it sleeps until its
+// timeout: a lost wakeup.  Returns whether events may be available; the
+// entry is queued either way.
+static bool ep_poll_prepare_buggy(eventpoll *ep, wait_queue_entry *wait)
+{
+	scheduler *s = ep->k->sched;
+
+	spin_lock(s, &ep->lock);
+	__add_wait_queue_exclusive(&ep->wq, wait);
+	spin_unlock(s, &ep->lock);
+	set_current_state(s, TASK_INTERRUPTIBLE);
+	return ep_events_available(ep);
+}
+
 // One sleep of ep_poll: queue on ep->wq unless events arrived meanwhile,
 // sleep, and unqueue.  Returns whether events may be available; sets
 // *timed_out when the deadline passed.
@@ -178,14 +207,19 @@ static bool ep_poll_sleep(eventpoll *ep, uint64_t deadline_ns, bool *timed_out)
 	bool eavail;
 
 	init_wait_entry(&wait, t, ep_autoremove_wake_function);
-	spin_lock(s, &ep->lock);
-	set_current_state(s, TASK_INTERRUPTIBLE);
-	// The final check under ep->lock: a callback that ran after the check
-	// in ep_poll either queued an item (seen here) or sees our entry.
-	eavail = ep_events_available(ep);
-	if (!eavail)
-		__add_wait_queue_exclusive(&ep->wq, &wait);
-	spin_unlock(s, &ep->lock);
+	if (ep->k->bugs.lockless_final_check) {
+		eavail = ep_poll_prepare_buggy(ep, &wait);
+	} else {
+		spin_lock(s, &ep->lock);
+		set_current_state(s, TASK_INTERRUPTIBLE);
+		// The final check under ep->lock: a callback or scan that ran
+		// after the check in ep_poll either left events (seen here) or
+		// will see our entry and wake us.
+		eavail = ep_events_available(ep);
+		if (!eavail)
+			__add_wait_queue_exclusive(&ep->wq, &wait);
+		spin_unlock(s, &ep->lock);
+	}
 
 	if (!eavail) {
 		t->wchan = "ep_poll";
@@ -300,6 +334,7 @@ __poll_t __ep_eventpoll_poll(file *f, poll_table *wait, int depth)
 	}
 	ep_done_scan(ep, &txlist);
 	mutex_unlock(s, &ep->mtx);
+	ep_verify_always(ep);
 	return res;
 }
 

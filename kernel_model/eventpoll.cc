@@ -11,6 +11,9 @@
 
 #include <fcntl.h>
 
+#include <new>
+#include <type_traits>
+
 #include "kernel_model/invariant.h"
 
 namespace epsim::kern {
@@ -20,7 +23,7 @@ static void ep_eventpoll_release(file *f);
 static void ep_eventpoll_verify(const file *f);
 
 // Linux: fs/eventpoll.c eventpoll_fops.  No read/write: both fail with EINVAL.
-static const file_operations eventpoll_fops = {
+const file_operations eventpoll_fops = {
 	.name = "[eventpoll]",
 	.poll = ep_eventpoll_poll,
 	.read = nullptr,
@@ -31,7 +34,11 @@ static const file_operations eventpoll_fops = {
 	.verify = ep_eventpoll_verify,
 };
 
-bool is_file_epoll(const file *f) { return f->f_op == &eventpoll_fops; }
+// Both come from kmem_caches (slab.h), which never run destructors.  Linux
+// keeps an epitem within 128 bytes so that it fills one slab object of
+// eventpoll_epi; so does the model.
+static_assert(std::is_trivially_destructible_v<epitem> && sizeof(epitem) <= 128);
+static_assert(std::is_trivially_destructible_v<eppoll_entry>);
 
 epitem *ep_rb_entry(const rb_node *n) { return list_entry(const_cast<rb_node *>(n), epitem, rbn); }
 
@@ -70,7 +77,8 @@ static eventpoll *ep_alloc(kernel_state *k)
 	ep->refs.first = nullptr;
 	ep->refcount = 1;
 	ep->k = k;
-	ep->id = static_cast<uint64_t>(++k->nr_eventpolls);
+	ep->id = k->next_ep_id++;
+	++k->nr_eventpolls;
 	return ep;
 }
 
@@ -102,8 +110,11 @@ int do_epoll_create(kernel_state *k, files_struct *files, int flags)
 	if (fd < 0)
 		return fd;
 	ep = ep_alloc(k);
-	f = alloc_file(k, &eventpoll_fops, ep, O_RDWR | (flags & O_CLOEXEC),
-		       FMODE_READ | FMODE_WRITE, ANON_INODE_INO, ANON_INODE_SDEV);
+	// Linux: fs/anon_inodes.c anon_inode_getfile keeps only O_ACCMODE and
+	// O_NONBLOCK in f_flags; EPOLL_CLOEXEC lives in the fd table, so a dup
+	// of the fd does not show it in fdinfo.
+	f = alloc_file(k, &eventpoll_fops, ep, O_RDWR, FMODE_READ | FMODE_WRITE, ANON_INODE_INO,
+		       ANON_INODE_SDEV);
 	ep->file = f;
 	fd_install(files, fd, f, flags & O_CLOEXEC);
 	return fd;
@@ -182,7 +193,7 @@ static void ep_ptable_queue_proc(file *, wait_queue_head *whead, poll_table *pt)
 
 	if (!epi)
 		return;
-	pwq = new eppoll_entry{};
+	pwq = new (kmem_cache_alloc(&epi->ep->k->pwq_cache, sizeof(eppoll_entry))) eppoll_entry{};
 	init_waitqueue_func_entry(&pwq->wait, ep_poll_callback);
 	pwq->whead = whead;
 	pwq->base = epi;
@@ -208,7 +219,7 @@ static void ep_unregister_pollwait(eventpoll *ep, epitem *epi)
 	while (eppoll_entry *pwq = epi->pwqlist) {
 		epi->pwqlist = pwq->next;
 		ep_remove_wait_queue(pwq);
-		delete pwq;
+		kmem_cache_free(&ep->k->pwq_cache, pwq);
 		--ep->k->nr_pwqs;
 	}
 }
@@ -280,7 +291,7 @@ static bool __ep_remove(eventpoll *ep, epitem *epi, bool force)
 	if (ep_is_linked(epi))
 		list_del_init(&epi->rdllink);
 	spin_unlock(ep->k->sched, &ep->lock);
-	delete epi;
+	kmem_cache_free(&ep->k->epi_cache, epi);
 	--ep->k->nr_epitems;
 	--ep->user->epoll_watches;
 	return true;
@@ -299,7 +310,7 @@ static void ep_remove_safe(eventpoll *ep, epitem *epi)
 
 static epitem *ep_alloc_item(eventpoll *ep, const epoll_event *event, file *tfile, int fd)
 {
-	epitem *epi = new epitem{};
+	epitem *epi = new (kmem_cache_alloc(&ep->k->epi_cache, sizeof(epitem))) epitem{};
 
 	RB_CLEAR_NODE(&epi->rbn);
 	INIT_LIST_HEAD(&epi->rdllink);
@@ -405,8 +416,10 @@ static void ep_chain_ready(eventpoll *ep, epitem *epi)
 			epi->next = ep->ovflist;
 			ep->ovflist = epi;
 			ep->k->hit(COV_OVFLIST_DIVERT);
+			ep->k->sched->trace_event("ep_poll_callback: chained on ovflist");
 		}
 	} else if (!ep_is_linked(epi)) {
+		ep->k->sched->trace_event("ep_poll_callback: queued on rdllist");
 		list_add_tail(&epi->rdllink, &ep->rdllist);
 		if (epi->event.events & EPOLLET)
 			ep->k->hit(COV_ET_REARM);
@@ -435,6 +448,9 @@ int ep_poll_callback(wait_queue_entry *wait, unsigned, int sync, __poll_t key)
 		goto out_unlock;
 	}
 	ep_chain_ready(ep, epi);
+	// Model switch: before 5.7 an item chained on ovflist woke nobody.
+	if (ep->k->bugs.ovflist_missing_wakeup && ep->ovflist != EP_UNACTIVE_PTR)
+		goto out_unlock;
 
 	// Wake an epoll_wait caller even if the item was queued already.
 	if (waitqueue_active(&ep->wq)) {
@@ -556,6 +572,7 @@ int do_epoll_ctl(kernel_state *k, files_struct *files, int epfd, int op, int fd,
 	if (op == EPOLL_CTL_ADD &&
 	    (f->f_ep || ep->gen == k->loop_check_gen || is_file_epoll(tf))) {
 		mutex_unlock(k->sched, &ep->mtx);
+		mutex_lock(k->sched, &k->epnested_mutex);
 		full_check = true;
 		++k->loop_check_gen;
 		if (is_file_epoll(tf) &&
@@ -568,10 +585,12 @@ int do_epoll_ctl(kernel_state *k, files_struct *files, int epfd, int op, int fd,
 	}
 	error = ep_ctl_locked(ep, op, tf, fd, &epds, full_check);
 	mutex_unlock(k->sched, &ep->mtx);
+	ep_verify_always(ep);
 out_full_check:
 	if (full_check) {
 		clear_tfile_check_list(k);
 		++k->loop_check_gen;
+		mutex_unlock(k->sched, &k->epnested_mutex);
 	}
 	return error;
 }

@@ -126,7 +126,10 @@ struct eventpoll {
 	uint64_t id;			// creation number, for reports; immutable
 };
 
-bool is_file_epoll(const file *f);
+// Linux: fs/eventpoll.c eventpoll_fops (defined in eventpoll.cc)
+extern const file_operations eventpoll_fops;
+
+inline bool is_file_epoll(const file *f) { return f->f_op == &eventpoll_fops; }
 
 // ---- system calls (return a negative errno on failure) ----
 
@@ -170,6 +173,9 @@ void clear_tfile_check_list(kernel_state *k);
 // ep_debug.cc
 void ep_show_fdinfo(file *f, std::string *out);
 void ep_verify(const eventpoll *ep);
+// With the meson option verify_always (EPSIM_VERIFY_ALWAYS): ep_verify at
+// the end of every mutating operation, when no other task is inside ep.
+void ep_verify_always(const eventpoll *ep);
 std::string ep_describe(const eventpoll *ep);
 // "IN|OUT|ET" for an event mask.
 std::string epoll_events_str(__poll_t ev);

@@ -13,11 +13,6 @@
 
 namespace epsim::kern {
 
-static bool fd_in_range(const files_struct *files, int fd)
-{
-	return fd >= 0 && static_cast<size_t>(fd) < files->fd.size();
-}
-
 // Linux: fs/file.c alloc_fd.  The bound is the number of slots ever used
 // plus one, so the scan is O(1) amortised for sequential allocation.
 int alloc_fd(files_struct *files, unsigned start)
@@ -53,11 +48,6 @@ int install_new_fd(files_struct *files, file *f, bool cloexec)
 	}
 	fd_install(files, fd, f, cloexec);
 	return fd;
-}
-
-file *fdget(const files_struct *files, int fd)
-{
-	return fd_in_range(files, fd) ? files->fd[static_cast<size_t>(fd)] : nullptr;
 }
 
 // Empties slot fd and returns its file (still referenced), or nullptr.

@@ -30,7 +30,13 @@ void fd_install(files_struct *files, int fd, file *f, bool cloexec = false);
 // alloc_fd + fd_install; drops f's reference on failure.
 int install_new_fd(files_struct *files, file *f, bool cloexec = false);
 // Borrowed pointer to the file in slot fd, or nullptr (fdget without a ref).
-file *fdget(const files_struct *files, int fd);
+// Inline: every system call starts with it.
+inline file *fdget(const files_struct *files, int fd)
+{
+	auto slot = static_cast<size_t>(fd);	// a negative fd wraps past the end
+
+	return slot < files->fd.size() ? files->fd[slot] : nullptr;
+}
 int close_fd(files_struct *files, int fd);
 int do_dup(files_struct *files, int oldfd);
 int do_dup2(files_struct *files, int oldfd, int newfd);

@@ -17,6 +17,7 @@
 #include <set>
 
 #include "kernel_model/sched.h"
+#include "kernel_model/slab.h"
 
 namespace epsim::kern {
 
@@ -72,14 +73,17 @@ const char *coverage_name(coverage_point p);
 struct kernel_state {
 	scheduler *sched = nullptr;		// immutable once set
 	uint64_t next_file_id = 1;			// f_id of the next file
+	uint64_t next_ep_id = 1;			// eventpoll::id of the next epoll
 	unsigned long next_ino = 1000;		// i_ino of the next anonymous inode
 
 	// Linux: fs/eventpoll.c max_user_watches (sysctl fs.epoll.max_user_watches)
 	long max_user_watches = 5491511;
 	user_struct user = {0};			// the simulated process's user
 
-	// Nesting checks, protected by epnested_mutex in the kernel (one
-	// epoll_ctl runs them at a time here).
+	// Linux: fs/eventpoll.c epnested_mutex: serialises the full checks of
+	// EPOLL_CTL_ADD (loop check, path check) and protects the fields below.
+	mutex epnested_mutex = {nullptr, "epnested_mutex", "mutex_lock:epnested_mutex",
+				"mutex_unlock:epnested_mutex"};
 	uint64_t loop_check_gen = 0;
 	eventpoll *inserting_into = nullptr;
 	bool loop_check_cycle = false;	// this check met inserting_into (coverage only)
@@ -91,6 +95,10 @@ struct kernel_state {
 	// again.  The lowest free id is the smallest of them, else next_id.
 	std::set<int> eventfd_free_ids;
 	int eventfd_next_id = 0;
+
+	// Linux: fs/eventpoll.c epi_cache and pwq_cache (eventpoll_init)
+	kmem_cache epi_cache{"eventpoll_epi"};
+	kmem_cache pwq_cache{"eventpoll_pwq"};
 
 	// Live objects, for leak checks (nothing in Linux keeps these).
 	long nr_files = 0;
@@ -104,6 +112,11 @@ struct kernel_state {
 		// under the lock" (5.7): lockless final check, no wakeup at the
 		// end of a scan.
 		bool lockless_final_check = false;
+		// Linux 5.5-5.6, before commit 0c54a6a44bf3 ("epoll: fix missing
+		// wakeup for ovflist in ep_poll_callback"): a callback that chains
+		// an item on ovflist wakes nobody, and (since 339ddb53d373) the end
+		// of a scan wakes nobody either.
+		bool ovflist_missing_wakeup = false;
 	} bugs;
 
 	std::array<uint64_t, COV_NR> cov{};	// coverage counters

@@ -31,12 +31,19 @@ namespace epsim::kern {
 
 namespace {
 
+// Builds the message and throws; out of line, so that the lock functions
+// that call check() need no stack frame for it on their fast path.
+template <class What> [[gnu::cold, gnu::noinline]] void check_failed(const char *id, What what)
+{
+	throw invariant_violation(id, what());
+}
+
 // Throws invariant_violation(id, what()) unless cond holds.  The message is
 // built only on failure: locks are taken in every model operation.
 template <class What> void check(bool cond, const char *id, What what)
 {
-	if (!cond)
-		throw invariant_violation(id, what());
+	if (!cond) [[unlikely]]
+		check_failed(id, what);
 }
 
 // How many preempt points a task may pass while waiting for a lock before
@@ -68,15 +75,22 @@ std::string owner_str(const task_struct *t)
 }
 
 // Waits, one preempt point at a time, until *owner is NULL.
-void lock_spin(scheduler *s, task_struct *const *owner, const char *where)
+[[gnu::noinline]] void lock_spin_slow(scheduler *s, task_struct *const *owner, const char *where)
 {
 	for (unsigned long i = 0; *owner; i++) {
 		if (i == LOCK_SPIN_LIMIT)
 			throw deadlock_error(std::string(where) + ": still held by " +
 					     owner_str(*owner) + " after " + std::to_string(i) +
 					     " preempt points; the scheduler never ran the owner");
-		s->cpu_relax(where);
+		s->cpu_relax(where, *owner);
 	}
+}
+
+// The uncontended case, a lock nobody holds, is the common one by far.
+inline void lock_spin(scheduler *s, task_struct *const *owner, const char *where)
+{
+	if (*owner) [[unlikely]]
+		lock_spin_slow(s, owner, where);
 }
 
 } // namespace

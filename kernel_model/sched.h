@@ -81,10 +81,19 @@ public:
 	// keep the pointer in a trace).
 	virtual void preempt_point(const char *where) { (void)where; }
 
-	// The current task spins on a lock another task holds (cpu_relax() in
-	// a spin loop): a scheduler must let another task run here, or the
-	// owner never releases it.
-	virtual void cpu_relax(const char *where) { preempt_point(where); }
+	// Notes an event in the scheduler's trace, if it keeps one (static
+	// string).  Changes nothing.
+	virtual void trace_event(const char *what) { (void)what; }
+
+	// The current task spins on a lock that `owner` holds (cpu_relax() in
+	// a spin loop): a scheduler must let the owner run here (in Linux the
+	// owner of a spinlock is on another CPU, and a mutex owner runs while
+	// waiters sleep), or it never releases the lock.
+	virtual void cpu_relax(const char *where, task_struct *owner)
+	{
+		(void)owner;
+		preempt_point(where);
+	}
 };
 
 inline task_struct *get_current(scheduler *s) { return s->current(); }

@@ -76,6 +76,12 @@ struct ModelBugs {
 	// and then checks for events without ep->lock, and the end of a scan
 	// wakes nobody, so a task can sleep while items sit on rdllist.
 	bool lockless_final_check = false;
+	// Linux 5.5-5.6, before commit 0c54a6a44bf3 ("epoll: fix missing wakeup
+	// for ovflist in ep_poll_callback"): an event that arrives during a
+	// harvest is chained on ovflist without waking any epoll_wait caller,
+	// and the end of the harvest wakes nobody, so a second waiter sleeps
+	// through it.
+	bool ovflist_missing_wakeup = false;
 };
 
 struct SimConfig {

@@ -78,6 +78,7 @@ struct SimKernel::Impl {
 		k.sched = &sched;
 		k.max_user_watches = c.max_user_watches;
 		k.bugs.lockless_final_check = c.bugs.lockless_final_check;
+		k.bugs.ovflist_missing_wakeup = c.bugs.ovflist_missing_wakeup;
 		files.rlimit_nofile = c.rlimit_nofile;
 		// A process starts with stdin, stdout and stderr open.
 		for (int fd = 0; fd < 3; ++fd)
@@ -122,12 +123,18 @@ uint64_t SimKernel::trace_hash() const { return impl_->sched.trace_hash(); }
 const std::vector<std::string> &SimKernel::trace() const { return impl_->sched.trace(); }
 sim::Simulator &SimKernel::simulator() { return impl_->sched; }
 
-// Signals sent while a task runs in user space are handled at once (the
-// handler does nothing): before and after each blocking call.
-struct SignalScope {
+// The entry and exit of a system call.  Signals sent while a task runs in
+// user space are handled at once (the handler does nothing): before and
+// after the call.  The entry is also a preempt point named after the call,
+// which makes traces readable.
+struct SyscallScope {
 	sim::Simulator &s;
-	explicit SignalScope(sim::Simulator &sim) : s(sim) { s.handle_signals(); }
-	~SignalScope() { s.handle_signals(); }
+	SyscallScope(sim::Simulator &sim, const char *name) : s(sim)
+	{
+		s.handle_signals();
+		s.preempt_point(name);
+	}
+	~SyscallScope() { s.handle_signals(); }
 };
 
 // ---- epoll ----
@@ -148,6 +155,7 @@ int SimKernel::epoll_create1(int flags)
 // from user space before any fd is looked up, for every op but DEL.
 int SimKernel::epoll_ctl(int epfd, int op, int fd, ::epoll_event *event)
 {
+	SyscallScope sc(impl_->sched, "sys_epoll_ctl");
 	kern::epoll_event epds{0, 0};
 
 	if (op != EPOLL_CTL_DEL) {
@@ -162,7 +170,7 @@ int SimKernel::epoll_ctl(int epfd, int op, int fd, ::epoll_event *event)
 
 int SimKernel::epoll_wait(int epfd, ::epoll_event *events, int maxevents, int timeout_ms)
 {
-	SignalScope sig(impl_->sched);
+	SyscallScope sc(impl_->sched, "sys_epoll_wait");
 	epoll_user_buffer ubuf;
 	size_t bytes = maxevents > 0 ? static_cast<size_t>(maxevents) * sizeof(::epoll_event) : 0;
 
@@ -233,7 +241,7 @@ static constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
 // it runs, so a concurrent close cannot free the file under it.
 ssize_t SimKernel::read(int fd, void *buf, size_t count)
 {
-	SignalScope sig(impl_->sched);
+	SyscallScope sc(impl_->sched, "sys_read");
 	file *f = fdget(&impl_->files, fd);
 	ssize_t ret;
 
@@ -257,7 +265,7 @@ ssize_t SimKernel::read(int fd, void *buf, size_t count)
 // Linux: fs/read_write.c vfs_write
 ssize_t SimKernel::write(int fd, const void *buf, size_t count)
 {
-	SignalScope sig(impl_->sched);
+	SyscallScope sc(impl_->sched, "sys_write");
 	file *f = fdget(&impl_->files, fd);
 	ssize_t ret;
 
@@ -300,7 +308,7 @@ int SimKernel::shutdown(int sockfd, int how)
 
 int SimKernel::poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
-	SignalScope sig(impl_->sched);
+	SyscallScope sc(impl_->sched, "sys_poll");
 
 	if (nfds > UINT_MAX)
 		return sys_ret(-EINVAL);
@@ -313,7 +321,7 @@ int SimKernel::poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 int SimKernel::select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
 		      struct timeval *timeout)
 {
-	SignalScope sig(impl_->sched);
+	SyscallScope sc(impl_->sched, "sys_select");
 	long long timeout_ns = -1;
 	int ret;
 

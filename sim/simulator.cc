@@ -13,6 +13,9 @@
 namespace epsim::sim {
 
 static constexpr size_t TASK_STACK_BYTES = 512 * 1024;
+// Preemptive switches without any task sleeping or ending before the
+// scheduler stops preempting (see preempt_point).
+static constexpr uint64_t LIVELOCK_SWITCHES = 10000;
 
 const char *policy_name(Policy p)
 {
@@ -74,11 +77,6 @@ struct Simulator::Task {
 	std::vector<int> joiners;		// tasks sleeping in join() on this one
 	std::exception_ptr error;		// escaped from body, rethrown by join()
 };
-
-static const char *state_name(int s)
-{
-	return s == kern::TASK_RUNNING ? "running" : "sleeping";
-}
 
 Simulator::Simulator(const SimOptions &opt) : opt_(opt), rng_(opt.seed)
 {
@@ -208,6 +206,7 @@ std::string Simulator::deadlock_report() const
 	std::string s = fmt::format(
 		"epsim: deadlock at {} ns: every task sleeps and no timer is pending\n", now_ns_);
 
+
 	return s + describe_tasks();
 }
 
@@ -217,8 +216,7 @@ std::string Simulator::describe_tasks() const
 	std::string s;
 
 	for (const auto &t : tasks_)
-		s += fmt::format("  task {}: {} ({}){}{}\n", t->ts.pid,
-				 names[static_cast<int>(t->state)], state_name(t->ts.__state),
+		s += fmt::format("  task {}: {}{}{}\n", t->ts.pid, names[static_cast<int>(t->state)],
 				 t->ts.wchan ? fmt::format(" in {}", t->ts.wchan) : std::string(),
 				 t->deadline != kern::KTIME_MAX
 					 ? fmt::format(" until {} ns", t->deadline)
@@ -264,6 +262,7 @@ bool Simulator::schedule_until(uint64_t deadline_ns)
 	t.state = State::Sleeping;
 	t.deadline = deadline_ns;
 	t.timed_out = false;
+	switches_since_progress_ = 0;
 	record(t.ts.wchan ? t.ts.wchan : "sleep", t.ts.pid);
 	run_next("sleep");
 	if (t.killed)
@@ -297,9 +296,18 @@ void Simulator::preempt_point(const char *where)
 	// A preempt point that switches nothing does not change the run, so
 	// only the text trace sees it; switches are hashed in switch_to.
 	if (opt_.trace)
-		record(where);
+		trace_.push_back(fmt::format("{:>12} ns  task {}  {}", now_ns_, cur().ts.pid, where));
 	if (runq_.empty())
 		return;
+	// Livelock escape: tasks that keep preempting each other without any
+	// of them sleeping or ending (e.g. two epoll_wait callers each seeing
+	// the other's scan in progress, forever) run undisturbed to their next
+	// sleep once the run has gone this long without progress.
+	if (switches_since_progress_ >= LIVELOCK_SWITCHES) {
+		if (switches_since_progress_++ == LIVELOCK_SWITCHES)
+			record("livelock_escape");
+		return;
+	}
 	switch (opt_.policy) {
 	case Policy::RoundRobin:
 		break;
@@ -319,18 +327,22 @@ void Simulator::preempt_point(const char *where)
 		break;
 	}
 	make_runnable(cur());
+	++switches_since_progress_;
 	run_next(where);
 }
 
-void Simulator::cpu_relax(const char *where)
+// A directed yield: run the lock's owner if it can run, else anyone.
+void Simulator::cpu_relax(const char *where, kern::task_struct *owner)
 {
+	Task *o = owner ? static_cast<Task *>(owner->sched_private) : nullptr;
+	int next;
+
 	if (runq_.empty() && !fire_timers())
 		throw kern::deadlock_error(fmt::format(
 			"epsim: task {} spins in {} but no other task can run\n{}", cur().ts.pid,
 			where, describe_tasks()));
 	record(where);
-	// Another task must run: queue ourselves behind the others.
-	int next = pick_next();
+	next = o && o->state == State::Runnable ? o->ts.pid - 1 : pick_next();
 	make_runnable(cur());
 	switch_to(next, "cpu_relax");
 }
@@ -349,6 +361,7 @@ void Simulator::task_entry(int idx)
 	}
 	t.state = State::Done;
 	t.ts.__state = kern::TASK_RUNNING;
+	switches_since_progress_ = 0;
 	record("exit", t.ts.pid);
 	for (int j : t.joiners)
 		wake_up_process(&tasks_[static_cast<size_t>(j)]->ts);

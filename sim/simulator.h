@@ -18,6 +18,11 @@
 //               points where the running task drops below every other;
 //               the highest-priority runnable task always runs
 //
+// After 10,000 preemptive switches in a row without any task sleeping or
+// ending, preemption pauses until one does (a livelock escape: strict
+// alternation can keep two epoll_wait callers each seeing the other's scan
+// forever, which real timing would not sustain).
+//
 // When every task sleeps the clock jumps to the earliest deadline (ties by
 // task id) and those tasks wake timed out.  When every task sleeps with no
 // deadline, the run is deadlocked: the main task (tid 1, the caller's own
@@ -79,7 +84,12 @@ public:
 	bool schedule_until(uint64_t deadline_ns) override;
 	int wake_up_process(kern::task_struct *t) override;
 	void preempt_point(const char *where) override;
-	void cpu_relax(const char *where) override;
+	void cpu_relax(const char *where, kern::task_struct *owner) override;
+	void trace_event(const char *what) override
+	{
+		if (opt_.trace)
+			record(what);
+	}
 
 	// ---- tasks ----
 	// Starts a task running body; returns its tid (2, 3, ...).  The caller
@@ -130,6 +140,7 @@ private:
 	int current_ = 0;				// index of the running task
 	uint64_t now_ns_ = 0;				// virtual CLOCK_MONOTONIC
 	uint64_t steps_ = 0;				// preempt points passed (PCT)
+	uint64_t switches_since_progress_ = 0;		// preemptions since a sleep or exit
 	std::vector<uint64_t> pct_change_points_;	// sorted step numbers
 	int pct_next_low_ = 0;				// next lowered priority
 	std::string pending_deadlock_;			// report for the main task
