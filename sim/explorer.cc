@@ -40,6 +40,7 @@ static SimConfig config_for(const ExploreOptions &opt, sim::Policy p, uint64_t s
 	c.policy = p;
 	c.trace = trace;
 	c.bugs = opt.bugs;
+	c.pct_depth = opt.pct_depth;
 	return c;
 }
 

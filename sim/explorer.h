@@ -34,6 +34,7 @@ struct ExploreOptions {
 	int runs_per_policy = 300;	// seeds first_seed .. first_seed + runs - 1
 	uint64_t first_seed = 1;
 	ModelBugs bugs = {};		// historical bugs to switch on
+	int pct_depth = 3;		// PCT bug depth
 	bool stop_at_first = false;	// stop after the first failure
 };
 

@@ -20,6 +20,7 @@ struct ExploreArgs {
 	uint64_t seed = 1;
 	std::vector<std::string> bugs;
 	bool stop_at_first = false;
+	int pct_depth = 3;
 };
 
 std::vector<epsim::sim::Policy> parse_policies(const std::string &name)
@@ -44,6 +45,7 @@ int run_explore(const ExploreArgs &a)
 	opt.runs_per_policy = a.runs;
 	opt.first_seed = a.seed;
 	opt.stop_at_first = a.stop_at_first;
+	opt.pct_depth = a.pct_depth;
 	for (const std::string &b : a.bugs)
 		if (b == "lockless-final-check")
 			opt.bugs.lockless_final_check = true;
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
 	ex->add_option("--bug", ea.bugs,
 		       "reintroduce a historical bug: ovflist-missing-wakeup, lockless-final-check")
 		->check(CLI::IsMember({"ovflist-missing-wakeup", "lockless-final-check"}));
+	ex->add_option("--pct-depth", ea.pct_depth, "PCT bug depth (change points + 1)")
+		->check(CLI::Range(1, 16));
 	ex->add_flag("--stop-at-first", ea.stop_at_first, "stop at the first failing run");
 	ex->callback([&] { rc = run_explore(ea); });
 

@@ -426,6 +426,7 @@ void SimKernel::verify() const
 	std::set<const eventpoll *> eps;
 	long items = 0;
 
+	impl_->sched.verify();
 	files_verify(&files);
 	for (file *f : files.fd) {
 		if (!f)

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <exception>
 
+#include "kernel_model/invariant.h"
+
 namespace epsim::sim {
 
 static constexpr size_t TASK_STACK_BYTES = 512 * 1024;
@@ -138,6 +140,11 @@ void Simulator::record(const char *what, int a, int b)
 		trace_.push_back(fmt::format("{:>12} ns  task {}  {}{}", now_ns_, cur().ts.pid, what,
 					     b ? fmt::format(" {} -> {}", a, b)
 					       : (a ? fmt::format(" {}", a) : std::string())));
+}
+
+void Simulator::trace_text(const char *what)
+{
+	trace_.push_back(fmt::format("{:>12} ns  task {}  {}", now_ns_, cur().ts.pid, what));
 }
 
 void Simulator::make_runnable(Task &t)
@@ -296,7 +303,7 @@ void Simulator::preempt_point(const char *where)
 	// A preempt point that switches nothing does not change the run, so
 	// only the text trace sees it; switches are hashed in switch_to.
 	if (opt_.trace)
-		trace_.push_back(fmt::format("{:>12} ns  task {}  {}", now_ns_, cur().ts.pid, where));
+		trace_text(where);
 	if (runq_.empty())
 		return;
 	// Livelock escape: tasks that keep preempting each other without any
@@ -345,6 +352,41 @@ void Simulator::cpu_relax(const char *where, kern::task_struct *owner)
 	next = o && o->state == State::Runnable ? o->ts.pid - 1 : pick_next();
 	make_runnable(cur());
 	switch_to(next, "cpu_relax");
+}
+
+void Simulator::verify() const
+{
+	size_t runnable = 0;
+
+	for (size_t i = 0; i < tasks_.size(); ++i) {
+		const Task &t = *tasks_[i];
+		bool queued = std::count(runq_.begin(), runq_.end(), static_cast<int>(i)) == 1;
+
+		kern::check_invariant((t.state == State::Running) == (i == static_cast<size_t>(current_)),
+				      "S1", [&] {
+					      return fmt::format("task {} is {} but current is task {}",
+								 t.ts.pid, static_cast<int>(t.state),
+								 current_ + 1);
+				      });
+		kern::check_invariant((t.state == State::Runnable) == queued, "S2", [&] {
+			return fmt::format("task {}: runnable {} but queued {}", t.ts.pid,
+					   t.state == State::Runnable, queued);
+		});
+		kern::check_invariant(t.state != State::Sleeping ||
+					      t.ts.__state != kern::TASK_RUNNING,
+				      "S3", [&] {
+					      return fmt::format("task {} sleeps in TASK_RUNNING",
+								 t.ts.pid);
+				      });
+		kern::check_invariant(t.state != State::Done || t.joiners.empty(), "S4", [&] {
+			return fmt::format("task {} ended with joiners left", t.ts.pid);
+		});
+		runnable += t.state == State::Runnable;
+	}
+	kern::check_invariant(runq_.size() == runnable, "S2", [&] {
+		return fmt::format("run queue has {} entries for {} runnable tasks", runq_.size(),
+				   runnable);
+	});
 }
 
 // ---- the task API ----

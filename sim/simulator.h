@@ -88,7 +88,7 @@ public:
 	void trace_event(const char *what) override
 	{
 		if (opt_.trace)
-			record(what);
+			trace_text(what);
 	}
 
 	// ---- tasks ----
@@ -111,6 +111,12 @@ public:
 	// torn down.
 	void shutdown();
 
+	// S1 exactly one task runs and it is current; S2 the run queue holds
+	// exactly the runnable tasks, once each; S3 a sleeping task's state is
+	// not TASK_RUNNING unless a wakeup is pending for it; S4 a done task
+	// has no joiners left.  Throws kern::invariant_violation.
+	void verify() const;
+
 	uint64_t trace_hash() const { return hash_; }
 	const std::vector<std::string> &trace() const { return trace_; }
 	// One line per task: tid, state, wait channel.
@@ -124,6 +130,8 @@ private:
 	Task &cur() { return *tasks_[static_cast<size_t>(current_)]; }
 	Task *find(int tid);
 	void record(const char *what, int a = 0, int b = 0);
+	// Text-only trace line (with tracing on): never changes the hash.
+	void trace_text(const char *what);
 	void make_runnable(Task &t);
 	int pick_next();
 	void switch_to(int idx, const char *why);

@@ -4,12 +4,14 @@
 // operation, each with checkPreconditions (the handles it names still
 // exist), apply (the handle bookkeeping of program.h), run (the system
 // calls, through Sut::step) and show (a syscall-like line, so that a shrunk
-// counterexample reads as a program).  The classes live in
+// counterexample reads as a program).  A plan is a command that only
+// queues calls (ProgState::plan); the generator then emits each queued
+// call as a command, so shrinking can remove them one at a time.  The classes live in
 // commands_*.cc; this header exposes one generator per class and the
 // weighted choice between them.
 //
 //   commands_create.cc  pipe2, eventfd, socketpair, epoll_create, open, batches
-//   commands_epoll.cc   epoll_ctl, epoll_wait, watch-everything, layered graphs
+//   commands_epoll.cc   epoll_ctl, epoll_wait, plans: watch-everything, layered graphs
 //   commands_io.cc      write, read, shutdown
 //   commands_fd.cc      close, dup, dup2, poll, select, fdinfo
 //
@@ -57,8 +59,11 @@ rc::Gen<CommandPtr> gen_open_devnull(const ProgState &s);
 rc::Gen<CommandPtr> gen_create_batch(const ProgState &s);
 rc::Gen<CommandPtr> gen_epoll_ctl(const ProgState &s);
 rc::Gen<CommandPtr> gen_epoll_wait(const ProgState &s);
-rc::Gen<CommandPtr> gen_watch_all(const ProgState &s);
-rc::Gen<CommandPtr> gen_build_paths(const ProgState &s);
+rc::Gen<CommandPtr> gen_watch_all(const ProgState &s);	// a plan
+rc::Gen<CommandPtr> gen_build_paths(const ProgState &s);	// a plan
+// Whether s has a plan whose next call can be made, and that call.
+bool plan_pending(const ProgState &s);
+rc::Gen<CommandPtr> gen_planned(const ProgState &s);
 rc::Gen<CommandPtr> gen_write(const ProgState &s);
 rc::Gen<CommandPtr> gen_read(const ProgState &s);
 rc::Gen<CommandPtr> gen_shutdown(const ProgState &s);

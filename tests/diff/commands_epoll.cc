@@ -2,8 +2,9 @@
 //
 // epoll commands: epoll_ctl with random ops, masks and fds (epoll fds
 // included, so nesting, cycles and depth come up), epoll_wait with timeout
-// 0 and maxevents from invalid to large, "watch everything", and layered
-// epoll graphs.  The user data of every item is the target's handle id in
+// 0 and maxevents from invalid to large, and two plans ("watch
+// everything", layered epoll graphs) whose calls follow as commands of
+// their own.  The user data of every item is the target's handle id in
 // the low 32 bits (and a small tag above), so the events a wait returns
 // name handles, not fd numbers.
 #include <sys/epoll.h>
@@ -131,11 +132,74 @@ private:
 	bool null_buf_;
 };
 
-// ADD of every open handle to one epoll: large interest sets, and EEXIST,
-// EPERM and ELOOP for the handles that cannot be added.
-class WatchAll : public DiffCommand {
+// Drops the plan step a planned command was generated from.
+void pop_plan(ProgState &s)
+{
+	if (!s.plan.empty())
+		s.plan.erase(s.plan.begin());
+}
+
+// A planned epoll_create1(0).
+class PlannedCreate : public DiffCommand {
 public:
-	explicit WatchAll(const ProgState &s)
+	explicit PlannedCreate(const PlanStep &p) : note_(p.note) {}
+	void checkPreconditions(const ProgState &s) const override { RC_PRE(s.room(1)); }
+	void apply(ProgState &s) const override
+	{
+		s.add_handle(Kind::epoll, false);
+		pop_plan(s);
+	}
+	void show(std::ostream &os) const override { os << "epoll_create1(0)  [" << note_ << "]"; }
+
+protected:
+	void exec(const ProgState &s, Sut &sut) const override
+	{
+		const int h = static_cast<int>(s.handles.size());
+		Outcome o = sut.step(
+			fmt::format("h{} = epoll_create1(0)  [{}]", h, note_),
+			fmt::format("r = epoll_create1(0); e = errno; h[{}] = r; put_ret(r, e);", h),
+			[](auto &k) {
+				errno = 0;
+				long r = k.epoll_create1(0);
+				return ret_outcome(r, errno);
+			});
+		sut.set_handle(h, o.ret >= 0 ? static_cast<int>(o.ret) : -1);
+	}
+
+private:
+	const char *note_;
+};
+
+// A planned epoll_ctl ADD.
+class PlannedAdd : public DiffCommand {
+public:
+	explicit PlannedAdd(const PlanStep &p)
+		: c_{p.ep, EPOLL_CTL_ADD, p.fd, p.events, item_data(p.fd, 0), false}, note_(p.note)
+	{
+	}
+	void checkPreconditions(const ProgState &s) const override
+	{
+		RC_PRE(fdarg_valid(s, c_.ep) && fdarg_valid(s, c_.fd));
+	}
+	void apply(ProgState &s) const override { pop_plan(s); }
+	void show(std::ostream &os) const override { os << ctl_show(c_) << "  [" << note_ << "]"; }
+
+protected:
+	void exec(const ProgState &, Sut &sut) const override
+	{
+		ctl_step(sut, c_, true, fmt::format("  [{}]", note_));
+	}
+
+private:
+	CtlCall c_;
+	const char *note_;
+};
+
+// Plan: ADD of every open handle to one epoll -- large interest sets, and
+// EEXIST, EPERM and ELOOP for the handles that cannot be added.
+class PlanWatchAll : public DiffCommand {
+public:
+	explicit PlanWatchAll(const ProgState &s)
 		: ep_(gen_fd_prefer(s, {Kind::epoll}, 95, false)),
 		  events_(*rc::gen::element<uint32_t>(
 			  EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET, EPOLLIN | EPOLLOUT | EPOLLET,
@@ -143,92 +207,73 @@ public:
 			  EPOLLOUT | EPOLLEXCLUSIVE | EPOLLET, gen_epoll_mask()))
 	{
 	}
-	void checkPreconditions(const ProgState &s) const override { RC_PRE(fdarg_valid(s, ep_)); }
-	void apply(ProgState &) const override {}
+	void checkPreconditions(const ProgState &s) const override
+	{
+		RC_PRE(fdarg_valid(s, ep_) && s.plan.empty());
+	}
+	void apply(ProgState &s) const override
+	{
+		for (int h : s.open_handles())
+			s.plan.push_back(PlanStep{false, ep_, FdArg{FdArg::live, h}, events_, "watch all"});
+	}
 	void show(std::ostream &os) const override
 	{
-		os << fmt::format("for each open h: epoll_ctl({}, ADD, h, {{{}, h}})", fdarg_name(ep_),
-				  epoll_mask_name(events_));
+		os << fmt::format("plan: for each open h, epoll_ctl({}, ADD, h, {{{}, h}})",
+				  fdarg_name(ep_), epoll_mask_name(events_));
 	}
 
 protected:
-	void exec(const ProgState &s, Sut &sut) const override
-	{
-		const std::vector<int> open = s.open_handles();
-
-		for (size_t i = 0; i < open.size(); ++i) {
-			FdArg fd{FdArg::live, open[i]};
-
-			ctl_step(sut, CtlCall{ep_, EPOLL_CTL_ADD, fd, events_, item_data(fd, 0), false},
-				 i + 1 == open.size(),
-				 fmt::format("  [watch all {}/{}]", i + 1, open.size()));
-		}
-	}
+	void exec(const ProgState &, Sut &) const override {}
 
 private:
 	FdArg ep_;
 	uint32_t events_;
 };
 
-// A layered graph of new epolls over one file: layer 0 watches the file,
-// every epoll of layer i watches every epoll of layer i - 1.  Paths from the
-// file to the top multiply with the widths, which is what reverse_path_check
-// limits (more than 10 paths of 4 links, 50 of 3, 100 of 2), and six layers
-// pass EP_MAX_NESTS.  Random single ADDs almost never build such graphs.
-// The edges go in bottom-up or top-down, so the limits are met both when
-// an epoll is added (ep_loop_check lists the files below it) and when the
-// file itself is added to an epoll that is already watched.
-class BuildPaths : public DiffCommand {
+// Plan: a layered graph of new epolls over one file.  Layer 0 watches the
+// file, every epoll of layer i watches every epoll of layer i - 1.  Paths
+// from the file to the top multiply with the widths, which is what
+// reverse_path_check limits (more than 10 paths of 4 links, 50 of 3, 100
+// of 2), and six layers pass EP_MAX_NESTS.  Random single ADDs almost
+// never build such graphs.  The edges go in bottom-up or top-down, so the
+// limits are met both when an epoll is added (ep_loop_check lists the
+// files below it) and when the file itself is added to an epoll that is
+// already watched.
+class PlanGraph : public DiffCommand {
 public:
-	explicit BuildPaths(const ProgState &s)
+	explicit PlanGraph(const ProgState &s)
 		: target_(gen_fd_prefer(s, {Kind::eventfd, Kind::pipe_r, Kind::pipe_w, Kind::sock}, 90,
 					false)),
-		  top_down_(*rc::gen::inRange(0, 2) == 1)
+		  top_down_(*rc::gen::inRange(0, 2) == 1), widths_(gen_widths())
 	{
-		widths_ = gen_widths();
 		for (size_t l = 0; l < widths_.size(); ++l)
 			masks_.push_back(*rc::gen::element<uint32_t>(EPOLLIN, EPOLLIN | EPOLLET,
 								     EPOLLIN | EPOLLOUT));
 	}
 	void checkPreconditions(const ProgState &s) const override
 	{
-		RC_PRE(fdarg_valid(s, target_) && s.room(total()));
+		RC_PRE(fdarg_valid(s, target_) && s.room(total()) && s.plan.empty());
 	}
 	void apply(ProgState &s) const override
 	{
+		const int base = static_cast<int>(s.handles.size());
+		const int layers = static_cast<int>(widths_.size());
+
 		for (int i = 0; i < total(); ++i)
-			s.add_handle(Kind::epoll, false);
+			s.plan.push_back(PlanStep{true, {}, {}, 0, "graph"});
+		for (int n = 0; n < layers; ++n)
+			plan_layer(s, base, top_down_ ? layers - 1 - n : n);
 	}
 	void show(std::ostream &os) const override
 	{
-		os << "epoll graph over " << fdarg_name(target_) << ", layer widths";
+		os << "plan: epoll graph over " << fdarg_name(target_) << ", layer widths";
 		for (int w : widths_)
 			os << " " << w;
 		os << (top_down_ ? ", edges added top-down" : ", edges added bottom-up");
 	}
 
 protected:
-	void exec(const ProgState &s, Sut &sut) const override
-	{
-		const int base = static_cast<int>(s.handles.size());
-
-		for (int i = 0; i < total(); ++i) {
-			Outcome o = sut.step(
-				fmt::format("h{} = epoll_create1(0)  [graph]", base + i),
-				fmt::format("r = epoll_create1(0); e = errno; h[{}] = r; put_ret(r, e);",
-					    base + i),
-				[](auto &k) {
-					errno = 0;
-					long r = k.epoll_create1(0);
-					return ret_outcome(r, errno);
-				},
-				false);
-			sut.set_handle(base + i, o.ret >= 0 ? static_cast<int>(o.ret) : -1);
-		}
-		const int layers = static_cast<int>(widths_.size());
-		for (int n = 0; n < layers; ++n)
-			add_layer(sut, base, top_down_ ? layers - 1 - n : n);
-	}
+	void exec(const ProgState &, Sut &) const override {}
 
 private:
 	// Layer widths, bottom first.  Besides random shapes, shapes that land
@@ -266,20 +311,17 @@ private:
 	}
 	// The edges into layer l: each of its epolls watches all of layer l-1
 	// (or the target for layer 0).
-	void add_layer(Sut &sut, int base, int l) const
+	void plan_layer(ProgState &s, int base, int l) const
 	{
 		const size_t ul = static_cast<size_t>(l);
 		const int below = l == 0 ? 1 : widths_[ul - 1];
 
 		for (int i = 0; i < widths_[ul]; ++i) {
-			FdArg ep{FdArg::live, member(base, l, i)};
-
 			for (int j = 0; j < below; ++j) {
 				FdArg fd = l == 0 ? target_ : FdArg{FdArg::live, member(base, l - 1, j)};
 
-				ctl_step(sut, CtlCall{ep, EPOLL_CTL_ADD, fd, masks_[ul], item_data(fd, 0),
-						      false},
-					 true, fmt::format("  [graph layer {}]", l));
+				s.plan.push_back(PlanStep{false, FdArg{FdArg::live, member(base, l, i)}, fd,
+							  masks_[ul], "graph"});
 			}
 		}
 	}
@@ -303,12 +345,29 @@ rc::Gen<CommandPtr> gen_epoll_wait(const ProgState &s)
 
 rc::Gen<CommandPtr> gen_watch_all(const ProgState &s)
 {
-	return rc::state::gen::execOneOfWithArgs<WatchAll>()(s);
+	return rc::state::gen::execOneOfWithArgs<PlanWatchAll>()(s);
 }
 
 rc::Gen<CommandPtr> gen_build_paths(const ProgState &s)
 {
-	return rc::state::gen::execOneOfWithArgs<BuildPaths>()(s);
+	return rc::state::gen::execOneOfWithArgs<PlanGraph>()(s);
+}
+
+bool plan_pending(const ProgState &s)
+{
+	if (s.plan.empty())
+		return false;
+	const PlanStep &p = s.plan.front();
+	return p.create ? s.room(1) : fdarg_valid(s, p.ep) && fdarg_valid(s, p.fd);
+}
+
+rc::Gen<CommandPtr> gen_planned(const ProgState &s)
+{
+	const PlanStep &p = s.plan.front();
+
+	if (p.create)
+		return rc::gen::just<CommandPtr>(std::make_shared<const PlannedCreate>(p));
+	return rc::gen::just<CommandPtr>(std::make_shared<const PlannedAdd>(p));
 }
 
 } // namespace epsim::diff

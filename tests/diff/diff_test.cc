@@ -73,9 +73,9 @@ TEST(Differential, RandomProgramsAgreeWithTheRealKernel)
 	const RunResult r =
 		run_programs(differential_config("Differential.RandomProgramsAgreeWithTheRealKernel"));
 
-	std::cout << fmt::format("epsim differential: {} programs, {} commands, seed {}\n"
+	std::cout << fmt::format("epsim differential: {} programs, {} commands, up to {} fds open, seed {}\n"
 				 "coverage (summed over programs):\n{}",
-				 r.programs, r.commands, r.seed, coverage_table(r.cov));
+				 r.programs, r.commands, r.max_open, r.seed, coverage_table(r.cov));
 	ASSERT_TRUE(r.ok) << r.message;
 	if (r.replay)
 		return;

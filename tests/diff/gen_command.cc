@@ -16,6 +16,9 @@ rc::Gen<CommandPtr> gen_command(const ProgState &s)
 	const size_t create = s.open_handles().size() < 4 ? 3 : 1;
 	const size_t epoll = s.open_of_kind(Kind::epoll).empty() ? 4 : 1;
 
+	if (plan_pending(s))
+		return gen_planned(s);
+
 	return rc::gen::weightedOneOf<CommandPtr>({
 		{6 * create, gen_create_pipe(s)},
 		{6 * create, gen_create_eventfd(s)},

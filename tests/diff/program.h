@@ -54,10 +54,32 @@ struct Handle {
 	int slot;	// dup2 slot it was created in, or -1
 };
 
+// An fd argument of a system call.
+struct FdArg {
+	enum Mode : uint8_t {
+		live,	// handle v's fd while open, Limits::dead_fd once closed
+		stale,	// handle v's fd, or the number it had when it was closed
+		raw,	// the number v itself
+	};
+	Mode mode;
+	int v;
+};
+
+// One call queued by a plan (a composite command such as "build a layered
+// epoll graph"): the generator emits it as a command of its own, so that
+// shrinking can drop the calls of a plan one by one.
+struct PlanStep {
+	bool create;		// epoll_create1(0); else epoll_ctl(ep, ADD, fd, events)
+	FdArg ep, fd;
+	uint32_t events;
+	const char *note;	// "graph", "watch all"
+};
+
 struct ProgState {
 	Limits lim;
 	std::vector<Handle> handles;
 	std::vector<Ofd> ofds;
+	std::vector<PlanStep> plan;	// calls a plan still has to make, next first
 
 	explicit ProgState(const Limits &l) : lim(l) {}
 
@@ -80,17 +102,6 @@ struct ProgState {
 	std::vector<int> open_handles() const;
 	std::vector<int> open_of_kind(Kind k) const;
 	std::vector<int> closed_handles() const;
-};
-
-// An fd argument of a system call.
-struct FdArg {
-	enum Mode : uint8_t {
-		live,	// handle v's fd while open, Limits::dead_fd once closed
-		stale,	// handle v's fd, or the number it had when it was closed
-		raw,	// the number v itself
-	};
-	Mode mode;
-	int v;
 };
 
 // "h3", "h3~" (stale) or "999" (raw): how show() names an argument.

@@ -6,7 +6,7 @@
 // verify() and the independent model-level invariants of
 // model_invariants.h, and after the last close that nothing leaked.
 //
-//   EPSIM_PROP_RUNS      programs to run (default 30)
+//   EPSIM_PROP_RUNS      programs to run (default 60)
 //   EPSIM_PROP_COMMANDS  commands per program, at most (default 300)
 //   RC_PARAMS            as for the differential suite
 #include <gtest/gtest.h>
@@ -35,15 +35,15 @@ TEST(ModelProperty, LongProgramsWithManyFdsKeepEveryInvariantAndLeakNothing)
 
 	cfg.name = "property";
 	cfg.lim = property_limits();
-	cfg.runs = env_int("EPSIM_PROP_RUNS", 30);
+	cfg.runs = env_int("EPSIM_PROP_RUNS", 60);
 	cfg.max_commands = env_int("EPSIM_PROP_COMMANDS", 300);
 	cfg.test_command = self_exe();
 	cfg.c_file = "epsim-property-counterexample.c";
 	const RunResult r = run_programs(cfg);
 
-	std::cout << fmt::format("epsim property: {} programs, {} commands, seed {}\n"
+	std::cout << fmt::format("epsim property: {} programs, {} commands, up to {} fds open, seed {}\n"
 				 "coverage (summed over programs):\n{}",
-				 r.programs, r.commands, r.seed, coverage_table(r.cov));
+				 r.programs, r.commands, r.max_open, r.seed, coverage_table(r.cov));
 	ASSERT_TRUE(r.ok) << r.message;
 }
 

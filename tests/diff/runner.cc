@@ -12,6 +12,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +62,7 @@ struct CampaignState {
 	{
 		++result.programs;
 		result.commands += sut.commands();
+		result.max_open = std::max(result.max_open, sut.max_open());
 		for (size_t i = 0; i < result.cov.size(); ++i)
 			result.cov[i] += sut.coverage()[i];
 	}

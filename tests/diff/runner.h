@@ -42,6 +42,7 @@ struct RunResult {
 	uint64_t seed = 0;
 	uint64_t programs = 0;		// property runs (shrinking included)
 	uint64_t commands = 0;
+	int max_open = 0;		// most fds one program had open at once
 	std::array<uint64_t, kern::COV_NR> cov{};	// summed over programs
 	std::string message;		// the failure report
 	std::vector<std::string> c_programs;		// with keep_c: one C file per program

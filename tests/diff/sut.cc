@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
+
 #include "tests/diff/model_invariants.h"
 
 namespace epsim::diff {
@@ -107,12 +109,16 @@ void Sut::set_handle(int h, int fd)
 		fail(fmt::format("handle h{} created out of order (expected h{})", h, fd_.size()));
 	fd_.push_back(fd < 0 ? -1 : fd);
 	last_fd_.push_back(fd < 0 ? -1 : fd);
+	if (fd >= 0)
+		max_open_ = std::max(max_open_, ++open_);
 }
 
 void Sut::handle_closed(int h)
 {
-	if (h >= 0 && h < static_cast<int>(fd_.size()))
+	if (h >= 0 && h < static_cast<int>(fd_.size()) && fd_[static_cast<size_t>(h)] >= 0) {
 		fd_[static_cast<size_t>(h)] = -1;
+		--open_;
+	}
 }
 
 int Sut::handle_fd(int h) const

@@ -79,6 +79,8 @@ public:
 	// checked already, checks the model.
 	void end_command();
 	uint64_t commands() const { return commands_; }
+	// The most fds the program had open at once (handles only).
+	int max_open() const { return max_open_; }
 
 	// Closes every handle still open (compared like any call), then checks
 	// that the model freed every epoll structure.
@@ -111,6 +113,7 @@ private:
 	std::string last_error_;
 	unsigned seed_ = 0;
 	uint64_t commands_ = 0;
+	int open_ = 0, max_open_ = 0;
 };
 
 template <class Fn>
