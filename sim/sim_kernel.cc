@@ -33,7 +33,9 @@ using namespace epsim::kern;
 
 // The model's picture of user memory: everything below the x86-64
 // TASK_SIZE_MAX is user space (access_ok()), and only a null pointer is
-// unmapped.
+// unmapped.  Divergence: a non-NULL unmapped pointer crashes the caller
+// where Linux returns EFAULT, and read/write with a NULL buffer fail with
+// EFAULT before the file is asked (docs/divergences.md, "User memory").
 static constexpr uintptr_t TASK_SIZE_MAX = 0x00007ffffffff000ULL;
 
 static bool access_ok(const void *p, size_t size)
@@ -410,6 +412,8 @@ std::string SimKernel::fdinfo(int fd)
 		return {};
 	}
 	flags = f->f_flags | (impl_->files.close_on_exec[static_cast<size_t>(fd)] ? O_CLOEXEC : 0);
+	// Divergence: mnt_id is a constant; Linux prints the mount id of the
+	// file's filesystem (docs/divergences.md, "fdinfo header").
 	out = fmt::format("pos:\t{}\nflags:\t0{:o}\nmnt_id:\t{}\nino:\t{}\n", f->f_pos, flags, 15,
 			  f->i_ino);
 	if (f->f_op->show_fdinfo)

@@ -277,19 +277,22 @@ protected:
 
 private:
 	// Layer widths, bottom first.  Besides random shapes, shapes that land
-	// on either side of a limit: 4 links with about 10 paths, 3 links with
-	// about 50, 5 links (one more than EP_MAX_NESTS).
+	// on either side of a limit within a short program: 4 links with 16 or
+	// 8..12 paths (the limit is 10), 4..6 links (EP_MAX_NESTS is 4), and
+	// 3 links with 48..64 paths (the limit is 50; long programs only).
 	static std::vector<int> gen_widths()
 	{
-		const int shape = *rc::gen::inRange(0, 4);
+		const int shape = *rc::gen::weightedElement<int>({{3, 0}, {3, 1}, {2, 2}, {2, 3}, {1, 4}});
 		std::vector<int> w;
 
 		if (shape == 1)
-			return {1, 1, 1, 1, *rc::gen::inRange(8, 13)};
+			return {2, 2, 2, 2, 1};
 		if (shape == 2)
-			return {*rc::gen::inRange(3, 5), 3, *rc::gen::inRange(2, 4), *rc::gen::inRange(1, 3)};
+			return {1, 1, 1, 1, *rc::gen::inRange(8, 13)};
 		if (shape == 3)
 			return std::vector<int>(static_cast<size_t>(*rc::gen::inRange(5, 8)), 1);
+		if (shape == 4)
+			return {4, *rc::gen::inRange(3, 5), 4, 1};
 		for (int l = *rc::gen::inRange(2, 7); l > 0; --l)
 			w.push_back(*rc::gen::inRange(1, 4));
 		return w;

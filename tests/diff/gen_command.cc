@@ -29,7 +29,7 @@ rc::Gen<CommandPtr> gen_command(const ProgState &s)
 		{30, gen_epoll_ctl(s)},
 		{18, gen_epoll_wait(s)},
 		{big, gen_watch_all(s)},
-		{2, gen_build_paths(s)},
+		{3, gen_build_paths(s)},
 		{14, gen_write(s)},
 		{12, gen_read(s)},
 		{3, gen_shutdown(s)},
