@@ -211,6 +211,30 @@ static std::string ep_describe_waiters(const char *name, const wait_queue_head *
 	return s + (n ? "\n" : " empty\n");
 }
 
+std::string ep_describe_wait_queue(const wait_queue_head *wq)
+{
+	std::string s;
+
+	for (const list_head *p = wq->head.next; p != &wq->head; p = p->next) {
+		const wait_queue_entry *w =
+			list_entry(const_cast<list_head *>(p), wait_queue_entry, entry);
+
+		s += s.empty() ? "" : " -> ";
+		if (w->func == ep_poll_callback) {
+			const eppoll_entry *pwq =
+				list_entry(const_cast<wait_queue_entry *>(w), eppoll_entry, wait);
+			s += fmt::format("hook(eventpoll #{} fd {})", pwq->base->ep->id,
+					 pwq->base->ffd.fd);
+		} else if (w->priv) {
+			s += fmt::format("task {}", static_cast<const task_struct *>(w->priv)->pid);
+		} else {
+			s += "entry";
+		}
+		s += (w->flags & WQ_FLAG_EXCLUSIVE) ? "(excl)" : "";
+	}
+	return s.empty() ? "empty" : s;
+}
+
 std::string ep_describe(const eventpoll *ep)
 {
 	std::string s = fmt::format("eventpoll #{}: refcount {}, ovflist {}", ep->id, ep->refcount,

@@ -177,6 +177,9 @@ void ep_verify(const eventpoll *ep);
 // the end of every mutating operation, when no other task is inside ep.
 void ep_verify_always(const eventpoll *ep);
 std::string ep_describe(const eventpoll *ep);
+// One line per entry of a device wait queue, head first: which epitem of
+// which eventpoll an eppoll_entry hooks, or which task sleeps there.
+std::string ep_describe_wait_queue(const wait_queue_head *wq);
 // "IN|OUT|ET" for an event mask.
 std::string epoll_events_str(__poll_t ev);
 

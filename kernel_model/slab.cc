@@ -32,11 +32,11 @@ static size_t kmem_stride(const kmem_cache *c) { return (c->size + 7) & ~size_t{
 // Carves a new slab; objects come from its front, one at a time.
 static void kmem_cache_grow(kmem_cache *c)
 {
-	size_t objects = KMEM_SLAB_BYTES / kmem_stride(c);
+	size_t bytes = KMEM_SLAB_OBJECTS * kmem_stride(c);
 
-	c->slabs.emplace_back(new char[objects * kmem_stride(c)]);
+	c->slabs.emplace_back(new char[bytes]);
 	c->next_free = c->slabs.back().get();
-	c->slab_end = c->next_free + objects * kmem_stride(c);
+	c->slab_end = c->next_free + bytes;
 }
 
 // Linux: mm/slub.c kmem_cache_alloc.  Reuses the most recently freed

@@ -4,7 +4,7 @@
 // kmem_cache_create, kmem_cache_alloc, kmem_cache_free) for the objects
 // fs/eventpoll.c allocates per watch: epitems (epi_cache) and eppoll_entries
 // (pwq_cache).  A cache hands out fixed-size objects carved from slabs of
-// KMEM_SLAB_BYTES and keeps freed ones on a free list, so an epoll_ctl ADD
+// KMEM_SLAB_OBJECTS objects and keeps freed ones on a free list, so an epoll_ctl ADD
 // or DEL costs no malloc and a watch costs sizeof(epitem) +
 // sizeof(eppoll_entry) bytes, as EP_ITEM_COST says in Linux.
 //
@@ -28,7 +28,7 @@
 
 namespace epsim::kern {
 
-inline constexpr size_t KMEM_SLAB_BYTES = 16384;
+inline constexpr size_t KMEM_SLAB_OBJECTS = 128;
 
 struct kmem_cache {
 	explicit kmem_cache(const char *cache_name) : name(cache_name) {}

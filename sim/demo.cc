@@ -13,7 +13,9 @@
 #include <string>
 
 #include "kernel_model/eventpoll.h"
+#include "kernel_model/fdtable.h"
 #include "sim/kernel.h"
+#include "sim/pipe.h"
 
 namespace epsim {
 
@@ -30,6 +32,11 @@ struct Demo {
 
 	void show_all()
 	{
+		kern::file *rd = kern::fdget(&k.files(), pipefd[0]);
+
+		if (rd)
+			say(fmt::format("  pipe rd_wait (walked head to tail by a wakeup): {}\n",
+					kern::ep_describe_wait_queue(&sim::get_pipe_info(rd)->rd_wait)));
 		for (int i = 0; i < 3; ++i)
 			say(fmt::format("  [{} epoll, fd {}] {}", mode[i], ep[i],
 					indent(k.describe(ep[i]))));

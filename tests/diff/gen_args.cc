@@ -65,8 +65,8 @@ uint32_t gen_epoll_mask()
 		EPOLLERR | EPOLLHUP, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI);
 	uint32_t flags = *rc::gen::weightedElement<uint32_t>({{6, 0u},
 							       {4, EPOLLET},
-							       {3, EPOLLONESHOT},
-							       {2, EPOLLET | EPOLLONESHOT},
+							       {5, EPOLLONESHOT},
+							       {3, EPOLLET | EPOLLONESHOT},
 							       {1, EPOLLEXCLUSIVE},
 							       {1, EPOLLEXCLUSIVE | EPOLLET},
 							       {1, EPOLLWAKEUP},

@@ -6,7 +6,7 @@
 // verify() and the independent model-level invariants of
 // model_invariants.h, and after the last close that nothing leaked.
 //
-//   EPSIM_PROP_RUNS      programs to run (default 60)
+//   EPSIM_PROP_RUNS      programs to run (default 120; 30 under sanitizers)
 //   EPSIM_PROP_COMMANDS  commands per program, at most (default 300)
 //   RC_PARAMS            as for the differential suite
 #include <gtest/gtest.h>
@@ -20,6 +20,13 @@
 
 namespace epsim::diff {
 namespace {
+
+// Sanitizer builds (tools/test.sh runs one) are about ten times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int default_runs = 30;
+#else
+constexpr int default_runs = 120;
+#endif
 
 std::string self_exe()
 {
@@ -35,7 +42,7 @@ TEST(ModelProperty, LongProgramsWithManyFdsKeepEveryInvariantAndLeakNothing)
 
 	cfg.name = "property";
 	cfg.lim = property_limits();
-	cfg.runs = env_int("EPSIM_PROP_RUNS", 60);
+	cfg.runs = env_int("EPSIM_PROP_RUNS", default_runs);
 	cfg.max_commands = env_int("EPSIM_PROP_COMMANDS", 300);
 	cfg.test_command = self_exe();
 	cfg.c_file = "epsim-property-counterexample.c";
