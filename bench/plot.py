@@ -213,6 +213,27 @@ def mark_crossover(ax, medians, backend, n):
                     textcoords="offset points", fontsize=8)
 
 
+def plot_relative(medians, img):
+    """Each mechanism's cost divided by poll's at the same k, model and
+    host on the same axes: a curve crosses 1 where it stops beating poll."""
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    for backend in ("Model", "Host"):
+        n = sweep_n(medians, backend)
+        poll = dict(k_curve(medians, backend, "Poll"))
+        for mech in ("Select", "EpollLT", "EpollET", "EpollMod"):
+            pts = [(100 * k / n, t / poll[k]) for k, t in k_curve(medians, backend, mech)
+                   if k in poll]
+            if pts:
+                ax.plot(*zip(*pts), STYLES[backend], marker=MARKERS[backend], ms=3,
+                        color=COLORS[mech], label=f"{backend} {mech}")
+    ax.axhline(1, color="tab:orange", lw=1.5, label="poll")
+    ax.set(yscale="log", xlabel="ready fds k, % of n", ylabel="cost / cost of poll",
+           title="Relative to poll at the same k: model (solid) and host (dashed)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    save(fig, img, "wait_vs_k_relative")
+
+
 def plot_model_vs_host(medians, img):
     fig, ax = plt.subplots(figsize=(7, 5))
     for mech in MECHS:
@@ -314,6 +335,29 @@ def counters_table(medians, n):
                                    "bytes_from_user", "bytes_to_user")] + [fmt(r["t"])])
     return table([f"model, n = {n}, k = 1", "->poll calls", "wq linked", "wq unlinked",
                   "bytes from user", "bytes to user", "time"], rows)
+
+
+def loglog_slope(pts):
+    b, _ = slope([(math.log10(x), math.log10(t)) for x, t in pts if t > 0])
+    return b
+
+
+def slope_table(medians):
+    """Log-log slope of cost against n (k = 1) and against k (fixed n):
+    1 means linear, 0 flat."""
+    rows = []
+    for backend in ("Model", "SimKernel", "Host"):
+        for mech in MECHS[:4]:
+            pts = [(n, t) for n, k, t in series(medians, "Wait", backend, mech) if k == 1]
+            big = [(n, t) for n, t in pts if n >= 1000]
+            kp = [(k, t) for k, t in k_curve(medians, backend, mech) if k >= 100]
+            if pts:
+                expect = "1 in n, ~0 in k" if mech in ("Select", "Poll") else "0 in n, 1 in k"
+                rows.append([f"{backend} {mech}", f"{loglog_slope(pts):.2f}",
+                             f"{loglog_slope(big):.2f}" if len(big) > 1 else "–",
+                             f"{loglog_slope(kp):.2f}" if len(kp) > 1 else "–", expect])
+    return table(["family", "slope in n (all n)", "slope in n (n ≥ 1000)",
+                  "slope in k (k ≥ 100)", "expected"], rows)
 
 
 def fits_table(fits, field):
@@ -504,6 +548,7 @@ def generated(medians, fits, context, field):
         "### Blocking round trip (two threads, two eventfds, epoll_wait(-1) each; wall time)",
         table(["backend", "round trip"], [["SimKernel (simulator fibers)", fmt(rt[0])],
                                           ["Host (threads)", fmt(rt[1])]]),
+        "### Slope check (log-log: 1 = linear, 0 = flat)", slope_table(medians),
         "### Complexity fits (Google Benchmark)", fits_table(fits, field),
     ]
     return "\n\n".join(parts)
@@ -529,8 +574,8 @@ def main():
     field = f"{args.time}_time"
     medians, fits, context = load(args.json, field)
     img = Path(args.img)
-    for plot in (plot_vs_n, plot_fractions, plot_vs_k, plot_model_vs_host, plot_ctl,
-                 plot_devices):
+    for plot in (plot_vs_n, plot_fractions, plot_vs_k, plot_relative, plot_model_vs_host,
+                 plot_ctl, plot_devices):
         plot(medians, img)
     write_doc(args.doc, generated(medians, fits, context, field))
 

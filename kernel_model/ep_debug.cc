@@ -38,7 +38,7 @@ static bool ep_ffd_less(const rb_node *a, const rb_node *b)
 {
 	const epoll_filefd &x = ep_rb_entry(a)->ffd, &y = ep_rb_entry(b)->ffd;
 
-	return x.file->f_id != y.file->f_id ? x.file->f_id < y.file->f_id : x.fd < y.fd;
+	return x.f_id != y.f_id ? x.f_id < y.f_id : x.fd < y.fd;
 }
 
 static bool hlist_contains(const hlist_head *h, const hlist_node *n)
@@ -59,6 +59,8 @@ static void ep_verify_item(const eventpoll *ep, const epitem *epi)
 
 	check_invariant(epi->ep == ep, "EP2", [&] { return who("epi->ep is another eventpoll"); });
 	check_invariant(epi->ffd.file->f_count >= 1, "EP2", [&] { return who("watched file is dead"); });
+	check_invariant(epi->ffd.f_id == epi->ffd.file->f_id, "EP2",
+			[&] { return who("the key's f_id is not its file's"); });
 	check_invariant(hlist_contains(epi->ffd.file->f_ep, &epi->fllink), "EP2",
 			[&] { return who("not on its file's f_ep list"); });
 	check_invariant(epi->next == EP_UNACTIVE_PTR, "EP4",

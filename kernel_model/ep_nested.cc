@@ -31,11 +31,11 @@ void list_file(kernel_state *k, file *f)
 
 // Linux: fs/eventpoll.c unlist_file: a head whose last watcher went away
 // while it was listed is freed here instead of in __ep_remove.
-static void unlist_file(epitems_head *head)
+static void unlist_file(kernel_state *k, epitems_head *head)
 {
 	head->next = nullptr;
 	if (hlist_empty(&head->epitems))
-		delete head;
+		free_ephead(k, head);
 }
 
 // Linux: fs/eventpoll.c clear_tfile_check_list
@@ -45,7 +45,7 @@ void clear_tfile_check_list(kernel_state *k)
 		epitems_head *head = k->tfile_check_list;
 
 		k->tfile_check_list = head->next;
-		unlist_file(head);
+		unlist_file(k, head);
 	}
 }
 

@@ -39,8 +39,7 @@ const file_operations eventpoll_fops = {
 // eventpoll_epi; so does the model.
 static_assert(std::is_trivially_destructible_v<epitem> && sizeof(epitem) <= 128);
 static_assert(std::is_trivially_destructible_v<eppoll_entry>);
-
-epitem *ep_rb_entry(const rb_node *n) { return list_entry(const_cast<rb_node *>(n), epitem, rbn); }
+static_assert(std::is_trivially_destructible_v<epitems_head>);
 
 // An item is on rdllist (or a txlist) iff its rdllink is not self-linked.
 bool ep_is_linked(const epitem *epi) { return !list_empty(&epi->rdllink); }
@@ -55,8 +54,8 @@ static bool ep_op_has_event(int op) { return op != EPOLL_CTL_DEL; }
 // Linux: fs/eventpoll.c ep_cmp_ffd.  Divergence: files compare by f_id.
 static int ep_cmp_ffd(const epoll_filefd *p1, const epoll_filefd *p2)
 {
-	if (p1->file->f_id != p2->file->f_id)
-		return p1->file->f_id > p2->file->f_id ? 1 : -1;
+	if (p1->f_id != p2->f_id)
+		return p1->f_id > p2->f_id ? 1 : -1;
 	return p1->fd - p2->fd;
 }
 
@@ -125,7 +124,7 @@ int do_epoll_create(kernel_state *k, files_struct *files, int flags)
 // Linux: fs/eventpoll.c ep_find
 static epitem *ep_find(eventpoll *ep, file *f, int fd)
 {
-	epoll_filefd ffd = {f, fd};
+	epoll_filefd ffd = {f, f->f_id, fd};
 	rb_node *rbp = ep->rbr.rb_root.rb_node;
 
 	while (rbp) {
@@ -168,7 +167,8 @@ static void attach_epitem(file *f, epitem *epi)
 	if (is_file_epoll(f)) {
 		f->f_ep = &static_cast<eventpoll *>(f->private_data)->refs;
 	} else if (!f->f_ep) {
-		epitems_head *head = new epitems_head{};
+		void *mem = kmem_cache_alloc(&f->f_kernel->ephead_cache, sizeof(epitems_head));
+		epitems_head *head = new (mem) epitems_head{};
 
 		f->f_ep = &head->epitems;
 	}
@@ -254,7 +254,12 @@ static bool ep_queue_ready(eventpoll *ep, epitem *epi)
 
 // ---- removal ----
 
-static void free_ephead(epitems_head *head) { delete head; }
+// Linux: fs/eventpoll.c free_ephead
+void free_ephead(kernel_state *k, epitems_head *head)
+{
+	if (head)
+		kmem_cache_free(&k->ephead_cache, head);
+}
 
 // Unlinks epi from its file's f_ep list, dropping the file's epitems_head
 // when epi was the last watcher (and the head is not on tfile_check_list).
@@ -274,7 +279,7 @@ static void ep_detach_file(epitem *epi)
 		}
 	}
 	hlist_del_init(&epi->fllink);
-	free_ephead(to_free);
+	free_ephead(f->f_kernel, to_free);
 }
 
 // Linux: fs/eventpoll.c __ep_remove.  Caller holds ep->mtx, so no scan is
@@ -315,7 +320,7 @@ static epitem *ep_alloc_item(eventpoll *ep, const epoll_event *event, file *tfil
 	RB_CLEAR_NODE(&epi->rbn);
 	INIT_LIST_HEAD(&epi->rdllink);
 	epi->next = EP_UNACTIVE_PTR;
-	epi->ffd = {tfile, fd};
+	epi->ffd = {tfile, tfile->f_id, fd};
 	epi->ep = ep;
 	INIT_HLIST_NODE(&epi->fllink);
 	epi->event = *event;

@@ -31,6 +31,15 @@ inline void check_invariant(bool cond, const char *id, const std::string &what)
 		throw invariant_violation(id, what);
 }
 
+// For a literal message: no std::string is built unless cond fails (this
+// overload is picked over the one above for a string literal, and runs in
+// hot paths such as every epoll_ctl DEL).
+inline void check_invariant(bool cond, const char *id, const char *what)
+{
+	if (!cond) [[unlikely]]
+		throw invariant_violation(id, what);
+}
+
 // As above, but builds the message only on failure: what() returns a
 // std::string.  Use it in verify() loops, which run after every step of a
 // property test.

@@ -96,9 +96,10 @@ struct kernel_state {
 	std::set<int> eventfd_free_ids;
 	int eventfd_next_id = 0;
 
-	// Linux: fs/eventpoll.c epi_cache and pwq_cache (eventpoll_init)
+	// Linux: fs/eventpoll.c epi_cache, pwq_cache, ephead_cache (eventpoll_init)
 	kmem_cache epi_cache{"eventpoll_epi"};
 	kmem_cache pwq_cache{"eventpoll_pwq"};
+	kmem_cache ephead_cache{"ep_head"};
 
 	// Live objects, for leak checks (nothing in Linux keeps these).
 	long nr_files = 0;

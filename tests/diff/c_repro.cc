@@ -311,7 +311,9 @@ static std::string c_header_comment(const ReproHeader &hdr)
 	std::string s = "/*\n * epsim differential counterexample";
 
 	s += hdr.host ? ": SimKernel and the real kernel disagree.\n"
-		      : " from the SimKernel-only property suite.\n";
+		      : " from the SimKernel-only property suite: the model broke one of\n"
+			" * its own invariants.  The kernel has no such state to show; this program\n"
+			" * makes the same calls on Linux for reference.\n";
 	s += " *\n" + c_comment_block(hdr.what, "") + " *\n";
 	s += " * Build and run on Linux:  cc -o repro this_file.c && ./repro\n";
 	s += " * Each line shows the kernel's result; a line where SimKernel returned\n";
@@ -340,7 +342,8 @@ static std::string c_main(const ReproHeader &hdr, const std::vector<TranscriptEn
 	s += "\tint sv[2];\n\tlong r;\n\tint e;\n\n";
 	s += fmt::format("\tsetup(busy, {}, {}, {});\n", hdr.busy_fds.size(), hdr.grow_fd_table_to,
 			 hdr.rlimit_nofile);
-	s += "\t(void)h; (void)pf; (void)rs; (void)ws; (void)es; (void)tv; (void)sv; (void)r; (void)e;\n";
+	s += "\t(void)h; (void)pf; (void)rs; (void)ws; (void)es; (void)tv; (void)sv;\n";
+	s += "\t(void)r; (void)e;\n";
 	for (const TranscriptEntry &t : steps) {
 		s += "\n";
 		if (hdr.host)

@@ -178,7 +178,8 @@ private:
 class CreateSocketpair : public DiffCommand {
 public:
 	explicit CreateSocketpair(const ProgState &)
-		: flags_(*rc::gen::element<int>(SOCK_NONBLOCK, 0, SOCK_NONBLOCK | SOCK_CLOEXEC, SOCK_CLOEXEC))
+		: flags_(*rc::gen::element<int>(SOCK_NONBLOCK, 0, SOCK_NONBLOCK | SOCK_CLOEXEC,
+						SOCK_CLOEXEC))
 	{
 	}
 	void checkPreconditions(const ProgState &s) const override { RC_PRE(s.room(2)); }
@@ -201,8 +202,11 @@ protected:
 private:
 	std::string args() const
 	{
-		return "AF_UNIX, SOCK_STREAM" + (flags_ ? "|" + flag_expr(flags_, sock_flags, "0") : "") +
-		       ", 0";
+		std::string type = "SOCK_STREAM";
+
+		if (flags_)
+			type += "|" + flag_expr(flags_, sock_flags, "0");
+		return "AF_UNIX, " + type + ", 0";
 	}
 	int flags_;
 };
@@ -303,17 +307,19 @@ protected:
 
 private:
 	int per() const { return kind_ == Kind::pipe_r || kind_ == Kind::sock ? 2 : 1; }
+	static PairCall socketpair_nonblock()
+	{
+		return PairCall{"socketpair", "AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK, 0", true};
+	}
 	void create_one(Sut &sut, int h, bool last, const std::string &note) const
 	{
 		if (kind_ == Kind::pipe_r)
 			run_pair(sut, h, PairCall{"pipe2", "O_NONBLOCK", true},
 				 [](auto &k, int p[2]) { return k.pipe2(p, O_NONBLOCK); }, last, note);
 		else if (kind_ == Kind::sock)
-			run_pair(sut, h, PairCall{"socketpair", "AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK, 0", true},
-				 [](auto &k, int p[2]) {
-					 return k.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, p);
-				 },
-				 last, note);
+			run_pair(sut, h, socketpair_nonblock(), [](auto &k, int p[2]) {
+				return k.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, p);
+			}, last, note);
 		else if (kind_ == Kind::epoll)
 			run_single(sut, h, true, "epoll_create1(0)",
 				   [](auto &k) { return k.epoll_create1(0); }, last, note);

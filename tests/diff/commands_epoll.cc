@@ -119,7 +119,8 @@ protected:
 			 [&](auto &k) {
 				 std::vector<epoll_event> evs(256);
 				 errno = 0;
-				 long r = k.epoll_wait(epfd, null_buf_ ? nullptr : evs.data(), maxevents_, 0);
+				 epoll_event *buf = null_buf_ ? nullptr : evs.data();
+				 long r = k.epoll_wait(epfd, buf, maxevents_, 0);
 				 int e = errno;
 				 return Outcome{r, e, fmt_events(r, e, evs.data())};
 			 });
@@ -204,9 +205,9 @@ public:
 	explicit PlanWatchAll(const ProgState &s)
 		: inline_(!s.lim.host), ep_(gen_fd_prefer(s, {Kind::epoll}, 95, false)),
 		  events_(*rc::gen::element<uint32_t>(
-			  EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET, EPOLLIN | EPOLLOUT | EPOLLET,
-			  EPOLLIN | EPOLLONESHOT, EPOLLIN | EPOLLRDHUP, EPOLLIN | EPOLLEXCLUSIVE,
-			  EPOLLOUT | EPOLLEXCLUSIVE | EPOLLET, gen_epoll_mask()))
+			  EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET,
+			  EPOLLIN | EPOLLOUT | EPOLLET, EPOLLIN | EPOLLONESHOT, EPOLLIN | EPOLLRDHUP,
+			  EPOLLIN | EPOLLEXCLUSIVE, EPOLLOUT | EPOLLEXCLUSIVE | EPOLLET, gen_epoll_mask()))
 	{
 	}
 	void checkPreconditions(const ProgState &s) const override

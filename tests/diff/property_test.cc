@@ -6,7 +6,7 @@
 // verify() and the independent model-level invariants of
 // model_invariants.h, and after the last close that nothing leaked.
 //
-//   EPSIM_PROP_RUNS      programs to run (default 120; 30 under sanitizers)
+//   EPSIM_PROP_RUNS      programs to run (default 120; 10 under sanitizers)
 //   EPSIM_PROP_COMMANDS  commands per program, at most (default 300)
 //   RC_PARAMS            as for the differential suite
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ namespace {
 
 // Sanitizer builds (tools/test.sh runs one) are about ten times slower.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr int default_runs = 30;
+constexpr int default_runs = 10;
 #else
 constexpr int default_runs = 120;
 #endif
