@@ -32,6 +32,7 @@ struct Limits {
 	int dead_fd;		// an fd number that is never open (EBADF)
 	int huge_fd;		// an fd number at or above RLIMIT_NOFILE
 	bool verify_each_step;	// check the model after every call, not every command
+	long max_user_watches;	// the model's fs.epoll.max_user_watches; 0: its default
 };
 
 // Programs run on SimKernel and HostKernel: few fds, all below FD_SETSIZE.

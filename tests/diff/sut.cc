@@ -33,6 +33,8 @@ static SimConfig sim_config(const Limits &lim)
 	SimConfig c;
 
 	c.rlimit_nofile = lim.host ? static_cast<unsigned>(host_rlimit_nofile()) : 1u << 20;
+	if (lim.max_user_watches)
+		c.max_user_watches = lim.max_user_watches;
 	return c;
 }
 
