@@ -11,7 +11,7 @@
 //   BM_Device_<Backend>_<Mechanism>_<Device>/n:N/k:1
 //   BM_Ctl_<Backend>_<Add|Mod|Del>/n:N
 //   BM_Callback_Model/queued:Q, BM_Memory_Model_Watch/n:N,
-//   BM_RoundTrip_<Backend>
+//   BM_Floor_Model_Touch/n:N, BM_RoundTrip_<Backend>
 //
 // Backend: Model (the model driven below the facade), SimKernel (the
 // facade over the simulator), Host (the real kernel).  Mechanism: Select,

@@ -288,7 +288,8 @@ void register_ctl_benchmarks()
 	model_sizes.push_back(MODEL_SIZES.back() - static_cast<int64_t>(CTL_BATCH));
 	add_ctl<ModelKernel>(model_sizes, MODEL_CAPACITY);
 	add_ctl<SimKernel>({10, 1000, 100000}, FACADE_CAPACITY);
-	add_ctl<HostKernel>(host_sizes(host_cap - CTL_BATCH), host_cap);
+	if (host_cap > CTL_BATCH + 10)
+		add_ctl<HostKernel>(host_sizes(host_cap - CTL_BATCH), host_cap);
 
 	benchmark::RegisterBenchmark("BM_Callback_Model", bm_callback)
 		->ArgName("queued")

@@ -336,6 +336,9 @@ void register_host()
 {
 	size_t cap = host_capacity(1, 64);
 	size_t cap2 = host_capacity(2, 64);
+
+	if (host_sizes(cap2).empty())
+		return;	// RLIMIT_NOFILE below ~100: no host sweep
 	int64_t kn = std::min<int64_t>(CROSSOVER_N, host_sizes(cap).back());
 
 	for (Mech m : GRID_MECHS)
