@@ -346,6 +346,12 @@ def loglog_slope(pts):
     return b
 
 
+def fmt_slope(pts):
+    """The log-log slope as text, or a dash when there are too few points."""
+    slope = loglog_slope(pts) if len(pts) > 1 else None
+    return "–" if slope is None else f"{slope:.2f}"
+
+
 def slope_table(medians):
     """Log-log slope of cost against n (k = 1) and against k (fixed n):
     1 means linear, 0 flat."""
@@ -357,9 +363,8 @@ def slope_table(medians):
             kp = [(k, t) for k, t in k_curve(medians, backend, mech) if k >= 100]
             if pts:
                 expect = "1 in n, ~0 in k" if mech in ("Select", "Poll") else "0 in n, 1 in k"
-                rows.append([f"{backend} {mech}", f"{loglog_slope(pts):.2f}",
-                             f"{loglog_slope(big):.2f}" if len(big) > 1 else "–",
-                             f"{loglog_slope(kp):.2f}" if len(kp) > 1 else "–", expect])
+                rows.append([f"{backend} {mech}", fmt_slope(pts), fmt_slope(big),
+                             fmt_slope(kp), expect])
     return table(["family", "slope in n (all n)", "slope in n (n ≥ 1000)",
                   "slope in k (k ≥ 100)", "expected"], rows)
 

@@ -21,7 +21,8 @@ fi
 if [ "${1:-}" != "--plot-only" ]; then
 	[ -f build/build.ninja ] || meson setup build >/dev/null
 	meson configure build -Dbench=true >/dev/null
-	meson compile -C build bench/epsim_bench
+	# ninja regenerates build.ninja first when the option changed.
+	ninja -C build bench/epsim_bench
 	mkdir -p bench/out
 	build/bench/epsim_bench --benchmark_out="$out" --benchmark_out_format=json "$@"
 fi
