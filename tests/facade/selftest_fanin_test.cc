@@ -24,6 +24,7 @@
 #include <string>
 
 #include "tests/facade/backends.h"
+#include "tests/facade/threads_support.h"
 
 namespace epsim::test {
 namespace {
@@ -32,21 +33,6 @@ namespace {
 // followed by epoll_wait(0), repeated while that comes back empty.
 enum class Via { Wait, Poll };
 
-// Whether Linux thread tid sleeps inside a system call: its /proc state is
-// S and /proc/.../syscall names a call ("running" while it runs).
-bool host_asleep_in_syscall(int tid)
-{
-	std::string dir = "/proc/self/task/" + std::to_string(tid) + "/";
-	std::ifstream stat(dir + "stat"), sc(dir + "syscall");
-	std::string s((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-	std::string first;
-	size_t rp = s.rfind(')');
-
-	if (rp == std::string::npos || rp + 2 >= s.size() || s[rp + 2] != 'S')
-		return false;
-	sc >> first;
-	return !first.empty() && first != "running" && first != "-1";
-}
 
 // Sleeps in 1 ms steps until pred() holds, for at most limit_ms.
 template <class K, class Pred> bool eventually(K &k, Pred pred, int limit_ms = 5000)
@@ -63,34 +49,14 @@ struct Outcome {
 	int64_t got[2];
 };
 
-template <class K> class SelftestFanin : public Facade<K> {
+template <class K> class SelftestFanin : public ThreadFacade<K> {
 protected:
+	using ThreadFacade<K>::os_tid;
+	using ThreadFacade<K>::blocked;
+
 	// The data of e1's and e2's items in e0.
 	static constexpr uint64_t kE1 = 1, kE2 = 2;
 
-	// The caller's Linux thread id on HostKernel, for blocked().
-	static int os_tid()
-	{
-		if constexpr (K::is_model)
-			return 0;
-		else
-			return static_cast<int>(::syscall(SYS_gettid));
-	}
-
-	// Returns once the thread that stored os_tid() in tid sleeps in its
-	// blocking call, and 50 ms later.  On the model every other task
-	// runs until it blocks while the caller sleeps, so the 50 ms suffice.
-	void blocked(const std::atomic<int> &tid)
-	{
-		if constexpr (!K::is_model) {
-			int i = 0;
-
-			for (; i < 5000 && !(tid && host_asleep_in_syscall(tid)); ++i)
-				this->k.sleep_ms(1);
-			EXPECT_LT(i, 5000) << "thread " << tid << " never blocked";
-		}
-		this->k.sleep_ms(50);
-	}
 
 	// e0 -top-> {e1, e2}, e1 -lt-> s0, e2 -lt-> s2.
 	void build(uint32_t top)

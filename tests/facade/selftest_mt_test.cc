@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "tests/facade/backends.h"
+#include "tests/facade/threads_support.h"
 
 namespace epsim::test {
 namespace {
@@ -62,21 +63,6 @@ struct Topology {
 	uint32_t top;		// e1's item in e0 (nested only): 0 or EPOLLET
 };
 
-// Whether Linux thread tid sleeps inside a system call: its /proc state is
-// S and /proc/.../syscall names a call ("running" while it runs).
-bool host_asleep_in_syscall(int tid)
-{
-	std::string dir = "/proc/self/task/" + std::to_string(tid) + "/";
-	std::ifstream stat(dir + "stat"), sc(dir + "syscall");
-	std::string s((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-	std::string first;
-	size_t rp = s.rfind(')');
-
-	if (rp == std::string::npos || rp + 2 >= s.size() || s[rp + 2] != 'S')
-		return false;
-	sc >> first;
-	return !first.empty() && first != "running" && first != "-1";
-}
 
 // Sleeps in 1 ms steps until pred() holds, for at most limit_ms.
 template <class K, class Pred> bool eventually(K &k, Pred pred, int limit_ms = 5000)
@@ -296,33 +282,11 @@ template <class K> std::string zero_timeout_race(K &k, int threads, int calls)
 	       " calls returned no event";
 }
 
-template <class K> class SelftestMt : public Facade<K> {
+template <class K> class SelftestMt : public ThreadFacade<K> {
 protected:
-	// The caller's Linux thread id on HostKernel, for blocked(); the
-	// model does not need it.
-	static int os_tid()
-	{
-		if constexpr (K::is_model)
-			return 0;
-		else
-			return static_cast<int>(::syscall(SYS_gettid));
-	}
+	using ThreadFacade<K>::os_tid;
+	using ThreadFacade<K>::blocked;
 
-	// Returns once the thread that stored os_tid() in tid sleeps in its
-	// blocking call, and 50 ms later (it has certainly queued itself by
-	// then).  On the model every other task runs until it blocks while
-	// the caller sleeps, so the 50 ms alone suffice.
-	void blocked(const std::atomic<int> &tid)
-	{
-		if constexpr (!K::is_model) {
-			int i = 0;
-
-			for (; i < 5000 && !(tid && host_asleep_in_syscall(tid)); ++i)
-				this->k.sleep_ms(1);
-			EXPECT_LT(i, 5000) << "thread " << tid << " never blocked";
-		}
-		this->k.sleep_ms(50);
-	}
 
 	// Nanoseconds on the backend's clock: virtual time for the model,
 	// CLOCK_MONOTONIC for the host.

@@ -24,25 +24,11 @@
 #include <utility>
 
 #include "tests/facade/backends.h"
+#include "tests/facade/threads_support.h"
 
 namespace epsim::test {
 namespace {
 
-// Whether Linux thread tid sleeps inside a system call: its /proc state is
-// S and /proc/.../syscall names a call ("running" while it runs).
-bool host_asleep_in_syscall(int tid)
-{
-	std::string dir = "/proc/self/task/" + std::to_string(tid) + "/";
-	std::ifstream stat(dir + "stat"), sc(dir + "syscall");
-	std::string s((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-	std::string first;
-	size_t rp = s.rfind(')');
-
-	if (rp == std::string::npos || rp + 2 >= s.size() || s[rp + 2] != 'S')
-		return false;
-	sc >> first;
-	return !first.empty() && first != "running" && first != "-1";
-}
 
 sigset_t sigusr1_set()
 {
@@ -55,34 +41,13 @@ sigset_t sigusr1_set()
 
 // Threads that each make one blocking call.  Thread i keeps the call's
 // result in rc[i] and its errno in err[i]; both are read after join.
-template <class K> class Threads : public Facade<K> {
+template <class K> class Threads : public ThreadFacade<K> {
 protected:
+	using ThreadFacade<K>::os_tid;
+	using ThreadFacade<K>::blocked;
+
 	static constexpr int kMaxThreads = 8;
 
-	// The caller's Linux thread id on HostKernel, for blocked().
-	static int os_tid()
-	{
-		if constexpr (K::is_model)
-			return 0;
-		else
-			return static_cast<int>(::syscall(SYS_gettid));
-	}
-
-	// Returns once the thread that stored os_tid() in tid sleeps in its
-	// blocking call, and 50 ms later (it has certainly queued itself by
-	// then).  On the model every other task runs until it blocks while
-	// the caller sleeps, so the 50 ms alone suffice.
-	void blocked(const std::atomic<int> &tid)
-	{
-		if constexpr (!K::is_model) {
-			int i = 0;
-
-			for (; i < 5000 && !(tid && host_asleep_in_syscall(tid)); ++i)
-				this->k.sleep_ms(1);
-			EXPECT_LT(i, 5000) << "thread " << tid << " never blocked";
-		}
-		this->k.sleep_ms(50);
-	}
 
 	// Sleeps in 1 ms steps until pred() holds, for at most limit_ms.
 	template <class Pred> bool eventually(Pred pred, int limit_ms = 5000)
