@@ -21,16 +21,6 @@ namespace epsim::bench {
 
 namespace {
 
-template <class K> const char *backend_name()
-{
-	if constexpr (std::is_same_v<K, ModelKernel>)
-		return "Model";
-	else if constexpr (std::is_same_v<K, SimKernel>)
-		return "SimKernel";
-	else
-		return "Host";
-}
-
 ::epoll_event make_event(uint32_t events, uint64_t data)
 {
 	::epoll_event ev{};

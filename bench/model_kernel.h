@@ -23,10 +23,13 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 
+#include <type_traits>
+
 #include "kernel_model/eventpoll.h"
 #include "kernel_model/fdtable.h"
 #include "kernel_model/kernel_state.h"
 #include "kernel_model/select.h"
+#include "sim/kernel.h"
 
 namespace epsim::bench {
 
@@ -103,5 +106,16 @@ private:
 	kern::kernel_state k_;
 	kern::files_struct files_;
 };
+
+// The backend part of a benchmark name: Model, SimKernel or Host.
+template <class K> const char *backend_name()
+{
+	if constexpr (std::is_same_v<K, ModelKernel>)
+		return "Model";
+	else if constexpr (std::is_same_v<K, SimKernel>)
+		return "SimKernel";
+	else
+		return "Host";
+}
 
 } // namespace epsim::bench

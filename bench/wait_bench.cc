@@ -52,16 +52,6 @@ const char *mech_name(Mech m)
 
 bool is_scan(Mech m) { return m == Mech::Select || m == Mech::Poll; }
 
-template <class K> const char *backend_name()
-{
-	if constexpr (std::is_same_v<K, ModelKernel>)
-		return "Model";
-	else if constexpr (std::is_same_v<K, SimKernel>)
-		return "SimKernel";
-	else
-		return "Host";
-}
-
 // select(2) on the watched fds of objects 0..n-1.  The bitmap is sized for
 // nfds, past FD_SETSIZE if need be (the kernel reads nfds bits).
 template <class K> struct SelectOp {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,19 @@ protected:
 	{
 		if constexpr (K::is_model)
 			k.verify();
+	}
+
+	// Nanoseconds on the backend's clock: virtual time for the model,
+	// CLOCK_MONOTONIC for the host.
+	uint64_t clock_ns()
+	{
+		if constexpr (K::is_model) {
+			return this->k.now_ns();
+		} else {
+			auto t = std::chrono::steady_clock::now().time_since_epoch();
+			return static_cast<uint64_t>(
+				std::chrono::duration_cast<std::chrono::nanoseconds>(t).count());
+		}
 	}
 
 	// epoll_ctl with an epoll_event built in place.

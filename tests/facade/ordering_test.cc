@@ -42,18 +42,6 @@ protected:
 		}
 		return all;
 	}
-	// Nanoseconds on the backend's clock: virtual time for the model,
-	// CLOCK_MONOTONIC for the host.
-	uint64_t clock_ns()
-	{
-		if constexpr (K::is_model) {
-			return this->k.now_ns();
-		} else {
-			auto t = std::chrono::steady_clock::now().time_since_epoch();
-			return static_cast<uint64_t>(
-				std::chrono::duration_cast<std::chrono::nanoseconds>(t).count());
-		}
-	}
 
 	std::array<int, kN> f{};
 };

@@ -63,7 +63,6 @@ struct Topology {
 	uint32_t top;		// e1's item in e0 (nested only): 0 or EPOLLET
 };
 
-
 // Sleeps in 1 ms steps until pred() holds, for at most limit_ms.
 template <class K, class Pred> bool eventually(K &k, Pred pred, int limit_ms = 5000)
 {
@@ -287,19 +286,6 @@ protected:
 	using ThreadFacade<K>::os_tid;
 	using ThreadFacade<K>::blocked;
 
-
-	// Nanoseconds on the backend's clock: virtual time for the model,
-	// CLOCK_MONOTONIC for the host.
-	uint64_t clock_ns()
-	{
-		if constexpr (K::is_model) {
-			return this->k.now_ns();
-		} else {
-			auto t = std::chrono::steady_clock::now().time_since_epoch();
-			return static_cast<uint64_t>(
-				std::chrono::duration_cast<std::chrono::nanoseconds>(t).count());
-		}
-	}
 
 	void make_sockets(int pairs)
 	{

@@ -29,7 +29,6 @@
 namespace epsim::test {
 namespace {
 
-
 sigset_t sigusr1_set()
 {
 	sigset_t s;
@@ -48,7 +47,6 @@ protected:
 
 	static constexpr int kMaxThreads = 8;
 
-
 	// Sleeps in 1 ms steps until pred() holds, for at most limit_ms.
 	template <class Pred> bool eventually(Pred pred, int limit_ms = 5000)
 	{
@@ -64,19 +62,6 @@ protected:
 			this->k.sleep_ms(1);
 		else
 			std::this_thread::yield();
-	}
-
-	// Nanoseconds on the backend's clock: virtual time for the model,
-	// CLOCK_MONOTONIC for the host.
-	uint64_t clock_ns()
-	{
-		if constexpr (K::is_model) {
-			return this->k.now_ns();
-		} else {
-			auto t = std::chrono::steady_clock::now().time_since_epoch();
-			return static_cast<uint64_t>(
-				std::chrono::duration_cast<std::chrono::nanoseconds>(t).count());
-		}
 	}
 
 	// Starts a thread that makes call(); returns its index.
